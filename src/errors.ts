@@ -1,0 +1,60 @@
+import type { RunResult } from "./result.js";
+
+export type BatonErrorCode =
+  | "INVALID_OPTIONS"
+  | "INVALID_MODEL"
+  | "UNKNOWN_PROVIDER"
+  | "MISSING_API_KEY"
+  | "TOOL_CONFLICT"
+  | "INVALID_TOOL"
+  | "PROVIDER_ERROR"
+  | "POLICY_ERROR"
+  | "MCP_ERROR"
+  | "SIM_SCRIPT_ERROR"
+  | "CANCELLED"
+  | "CLOSED"
+  | "INTERNAL";
+
+/**
+ * Every failure baton reports. `code` says what failed; `partial` holds the run so far when
+ * a run was under way, so no transcript is ever lost.
+ */
+export class BatonError extends Error {
+  override readonly name = "BatonError";
+  readonly code: BatonErrorCode;
+  partial?: RunResult;
+  readonly details: Record<string, unknown>;
+
+  constructor(
+    code: BatonErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown>; partial?: RunResult } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details ?? {};
+    if (options.partial) this.partial = options.partial;
+  }
+
+  /** Plain data for events and snapshots: never the cause object (it may hold request headers). */
+  toJSON(): { code: BatonErrorCode; message: string; details: Record<string, unknown> } {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isBatonError(value: unknown): value is BatonError {
+  return value instanceof BatonError;
+}
+
+/** Error data passed between actors (plain, serialisable). */
+export interface ErrorData {
+  code: BatonErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export function toErrorData(error: unknown, fallback: BatonErrorCode = "INTERNAL"): ErrorData {
+  if (error instanceof BatonError) return { code: error.code, message: error.message, details: error.details };
+  if (error instanceof Error) return { code: fallback, message: error.message };
+  return { code: fallback, message: String(error) };
+}

@@ -1,0 +1,71 @@
+/**
+ * The messages actors exchange (DESIGN §2). Payloads are plain data; these names are the
+ * contract between the supervisor, the model agents and the tool services.
+ */
+import type { AnyActorRef } from "xstate";
+import type { ErrorData } from "./errors.js";
+import type { ModelSettings, ToolSpec, Usage } from "./providers/types.js";
+import type { StepRecord } from "./result.js";
+import type { ToolEntry } from "./tools/toolEntry.js";
+import type { Message } from "./transcript.js";
+
+export interface HandoffInfo {
+  from: string;
+  reason: string;
+  task: string;
+}
+
+// supervisor → agent
+export type TaskEvent = { type: "TASK"; runId: string; transcript: readonly Message[]; handoff?: HandoffInfo };
+export type CancelEvent = { type: "CANCEL" };
+export type StepGrantEvent = {
+  type: "STEP.GRANT";
+  step: number;
+  /** System text for this call only (instructions, handoff note, policy prepend). */
+  system?: string;
+  /** Messages put before / after the transcript for this call only. */
+  prepend: Message[];
+  append: Message[];
+  settings: ModelSettings;
+  tools: ToolEntry[];
+};
+export type StepDenyEvent = { type: "STEP.DENY"; reason: string };
+
+// agent → supervisor
+export type StepRequestEvent = { type: "STEP.REQUEST"; model: string };
+export type StepDoneEvent = { type: "STEP.DONE"; model: string; step: StepRecord; messages: Message[] };
+export type HandoffEvent = { type: "HANDOFF"; from: string; to: string; reason: string; task: string };
+export type FinalEvent = { type: "FINAL"; model: string; output: string };
+export type FailedEvent = { type: "FAILED"; model: string; error: ErrorData };
+/** Progress reports the supervisor turns into public events. */
+export type AgentProgressEvent =
+  | { type: "AGENT.TEXT_DELTA"; model: string; step: number; text: string }
+  | { type: "AGENT.TOOL_CALLED"; model: string; step: number; callId: string; name: string; args: unknown }
+  | {
+      type: "AGENT.TOOL_RESULT";
+      model: string;
+      step: number;
+      callId: string;
+      name: string;
+      content: string;
+      isError: boolean;
+      ms: number;
+    }
+  | { type: "AGENT.RETRY"; model: string; step: number; attempt: number; delayMs: number; error: ErrorData };
+
+// agent → tool service, and back
+export type ToolCallEvent = {
+  type: "TOOL.CALL";
+  callId: string;
+  name: string;
+  args: Record<string, unknown>;
+  replyTo: AnyActorRef;
+  /** Who is calling, for tool contexts and sampling. */
+  model: string;
+  runId: string;
+  timeoutMs?: number;
+};
+export type ToolCancelEvent = { type: "TOOL.CANCEL"; callId: string };
+export type ToolResultEvent = { type: "TOOL.RESULT"; callId: string; content: string; isError: boolean; ms: number };
+
+export type { ToolSpec, Usage };

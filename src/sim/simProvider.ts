@@ -1,0 +1,52 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { BatonError } from "../errors.js";
+import type { ModelRequest, ModelResponse, Provider } from "../providers/types.js";
+import { resolveTurn, type SimScript, textChunks, turnToResponse } from "./script.js";
+
+export interface SimProviderConfig {
+  /** Scripts by model name: `scripts.writer` drives `sim/writer`. */
+  scripts?: Record<string, SimScript>;
+}
+
+/**
+ * The in-process scripted provider behind `sim/<name>` models: no network, deterministic.
+ * Each conversation (team) has its own turn counter per model.
+ */
+export function createSimProvider(config: SimProviderConfig = {}): Provider {
+  const scripts = config.scripts ?? {};
+  const counters = new Map<string, number>();
+  return {
+    name: "sim",
+    async call(request: ModelRequest): Promise<ModelResponse> {
+      const key = `${request.sessionId}\u0000${request.model}`;
+      const callIndex = counters.get(key) ?? 0;
+      counters.set(key, callIndex + 1);
+      const simRequest = {
+        model: request.modelId,
+        messages: request.messages,
+        tools: request.tools,
+        callIndex,
+        ...(request.system === undefined ? {} : { system: request.system }),
+      };
+      const turn = await resolveTurn(request.modelId, scripts[request.model], simRequest);
+      const signal = request.signal;
+      if (turn.latencyMs) await sleep(turn.latencyMs, undefined, signal ? { signal } : undefined);
+      signal?.throwIfAborted();
+      if (turn.fault?.status) {
+        const status = turn.fault.status;
+        throw new BatonError("PROVIDER_ERROR", `${request.modelId}: ${turn.fault.message ?? `simulated HTTP ${status}`}`, {
+          details: {
+            provider: "sim",
+            model: request.model,
+            status,
+            retryable: status === 429 || status >= 500,
+            ...(turn.fault.retryAfter === undefined ? {} : { retryAfterMs: turn.fault.retryAfter * 1000 }),
+          },
+        });
+      }
+      const response = turnToResponse(turn, simRequest);
+      if (request.onTextDelta) for (const chunk of textChunks(response.text)) request.onTextDelta(chunk);
+      return response;
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { BatonError } from "../errors.js";
+
+export interface ToolContext {
+  /** Aborted when the run is cancelled or the call times out. */
+  signal: AbortSignal;
+  /** The model that called the tool (`provider/model`). */
+  model: string;
+  runId: string;
+  callId: string;
+}
+
+export interface ToolDefinition<Schema extends z.ZodObject = z.ZodObject> {
+  name: string;
+  description: string;
+  parameters: Schema;
+  execute: (args: z.infer<Schema>, context: ToolContext) => unknown | Promise<unknown>;
+}
+
+/** A local tool the models may call. `parameters` must be a zod object schema. */
+export interface Tool<Schema extends z.ZodObject = z.ZodObject> extends ToolDefinition<Schema> {
+  readonly kind: "baton.tool";
+  /** JSON Schema of the parameters, as sent to providers. */
+  readonly jsonSchema: Record<string, unknown>;
+}
+
+export const TOOL_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
+
+export function defineTool<Schema extends z.ZodObject>(definition: ToolDefinition<Schema>): Tool<Schema> {
+  const name = definition?.name;
+  if (typeof name !== "string" || !TOOL_NAME_PATTERN.test(name)) {
+    throw new BatonError(
+      "INVALID_TOOL",
+      `Tool name ${JSON.stringify(name)} is not valid: use 1-64 letters, digits, "_" or "-" (every provider requires this).`,
+    );
+  }
+  if (!(definition.parameters instanceof z.ZodObject)) {
+    throw new BatonError(
+      "INVALID_TOOL",
+      `Tool "${name}": parameters must be a zod object schema, e.g. z.object({ city: z.string() }); got ${describe(definition.parameters)}.`,
+    );
+  }
+  if (typeof definition.execute !== "function") {
+    throw new BatonError("INVALID_TOOL", `Tool "${name}": execute must be a function (args, context) => result.`);
+  }
+  const jsonSchema = z.toJSONSchema(definition.parameters, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  delete jsonSchema.$schema;
+  return {
+    kind: "baton.tool",
+    name,
+    description: definition.description ?? "",
+    parameters: definition.parameters,
+    execute: definition.execute,
+    jsonSchema,
+  };
+}
+
+export function isTool(value: unknown): value is Tool {
+  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === "baton.tool";
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (value instanceof z.ZodType) return `a zod ${value.def.type} schema`;
+  return typeof value;
+}
+
+/** Turns whatever a tool returned into the text a model reads. */
+export function toolOutputText(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "string") return value;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
