@@ -16,7 +16,14 @@ export interface HandoffInfo {
 }
 
 // supervisor → agent
-export type TaskEvent = { type: "TASK"; runId: string; transcript: readonly Message[]; handoff?: HandoffInfo };
+export type TaskEvent = {
+  type: "TASK";
+  runId: string;
+  transcript: readonly Message[];
+  handoff?: HandoffInfo;
+  /** A delegated subtask: answer it without handing off or delegating further. */
+  delegated?: boolean;
+};
 export type CancelEvent = { type: "CANCEL" };
 export type StepGrantEvent = {
   type: "STEP.GRANT";
@@ -37,6 +44,9 @@ export type StepDoneEvent = { type: "STEP.DONE"; model: string; step: StepRecord
 export type HandoffEvent = { type: "HANDOFF"; from: string; to: string; reason: string; task: string };
 export type FinalEvent = { type: "FINAL"; model: string; output: string };
 export type FailedEvent = { type: "FAILED"; model: string; error: ErrorData };
+/** A delegation (`ask_<id>`): the supervisor runs it on the target's actor and answers with TOOL.RESULT. */
+export type DelegateEvent = { type: "DELEGATE"; callId: string; from: string; to: string; task: string; step: number };
+export type DelegateCancelEvent = { type: "DELEGATE.CANCEL"; callId: string };
 /** Progress reports the supervisor turns into public events. */
 export type AgentProgressEvent =
   | { type: "AGENT.TEXT_DELTA"; model: string; step: number; text: string }
@@ -64,6 +74,10 @@ export type ToolCallEvent = {
   model: string;
   runId: string;
   timeoutMs?: number;
+  /** The team's model for MCP sampling requests made during this call. */
+  samplingModel?: string;
+  /** Aborts the call (run cancelled). */
+  signal?: AbortSignal;
 };
 export type ToolCancelEvent = { type: "TOOL.CANCEL"; callId: string };
 export type ToolResultEvent = { type: "TOOL.RESULT"; callId: string; content: string; isError: boolean; ms: number };

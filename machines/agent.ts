@@ -1,0 +1,357 @@
+import { type AnyActorRef, assign, enqueueActions, sendParent, setup } from "xstate";
+import { providerCall } from "../actors/providerCall.js";
+import { assembleStep, type CallOutcome, type CallPlan, planToolCalls } from "../src/agentStep.js";
+import { BatonError, type ErrorData, toErrorData } from "../src/errors.js";
+import type { ModelRef } from "../src/models/modelRef.js";
+import type {
+  AgentProgressEvent,
+  CancelEvent,
+  FailedEvent,
+  StepDenyEvent,
+  StepDoneEvent,
+  StepGrantEvent,
+  TaskEvent,
+  ToolCallEvent,
+  ToolResultEvent,
+} from "../src/protocol.js";
+import type { ModelResponse, Provider, Usage } from "../src/providers/types.js";
+import { type HandoffMode, type HandoffTarget, handoffTools } from "../src/tools/handoffTools.js";
+import type { Message } from "../src/transcript.js";
+
+export interface RetryOptions {
+  /** Further attempts after a retryable failure (429, 5xx, connection). */
+  maxRetries: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface AgentInput {
+  teamId: string;
+  model: ModelRef;
+  models: readonly ModelRef[];
+  handoffMode: HandoffMode;
+  provider: Provider;
+  retry: RetryOptions;
+  /** Stream text deltas (runner.stream, teams with listeners). */
+  stream: boolean;
+  /** Model that answers MCP sampling requests made during this agent's tool calls. */
+  samplingModel: string;
+  toolTimeoutMs?: number;
+}
+
+interface AgentContext extends AgentInput {
+  handoffTargets: ReadonlyMap<string, HandoffTarget>;
+  runId: string;
+  /** Working on a delegated subtask: no handoff or delegation tools. */
+  delegated: boolean;
+  /** What this model has seen: the transcript as of its last task plus its own steps. */
+  transcript: readonly Message[];
+  grant: StepGrantEvent | undefined;
+  response: ModelResponse | undefined;
+  stepStartedAt: number;
+  attempt: number;
+  retryDelayMs: number;
+  lastError: ErrorData | undefined;
+  plans: CallPlan[];
+  /** Tool calls waiting for a result, by correlation id. */
+  pending: Record<string, { callId: string; service: string | undefined }>;
+  outcomes: Record<string, CallOutcome>;
+  callSeq: number;
+  /** Lifetime usage of this model in its team. */
+  usage: Usage;
+  calls: number;
+}
+
+type AgentEvent = TaskEvent | CancelEvent | StepGrantEvent | StepDenyEvent | ToolResultEvent;
+
+const allAnswered = ({ context }: { context: AgentContext }) => Object.keys(context.pending).length === 0;
+
+/**
+ * One model of a team (`model:<team>:<model>`), alive as long as its team. Runs one step at
+ * a time: ask the supervisor for a grant, call the provider (retrying with backoff), run the
+ * tool calls, report the step, then hand off, answer, or ask for the next step.
+ */
+export const agentMachine = setup({
+  types: {
+    input: {} as AgentInput,
+    context: {} as AgentContext,
+    events: {} as AgentEvent,
+  },
+  actors: { providerCall },
+  delays: { backoff: ({ context }) => context.retryDelayMs },
+  actions: {
+    dispatchToolCalls: enqueueActions(({ context, enqueue, self, system }) => {
+      const response = context.response!;
+      const plans = planToolCalls(response.toolCalls, context.grant?.tools ?? [], context.delegated ? new Map() : context.handoffTargets);
+      const step = context.grant?.step ?? 0;
+      const pending: AgentContext["pending"] = {};
+      const outcomes: Record<string, CallOutcome> = {};
+      let seq = context.callSeq;
+      for (const plan of plans) {
+        const { call } = plan;
+        if (plan.kind === "transfer") continue;
+        enqueue.sendParent({ type: "AGENT.TOOL_CALLED", model: context.model.id, step, callId: call.id, name: call.name, args: call.args });
+        if (plan.kind === "error") {
+          outcomes[call.id] = { content: plan.content, isError: true, ms: 0 };
+          enqueue.sendParent({
+            type: "AGENT.TOOL_RESULT",
+            model: context.model.id,
+            step,
+            callId: call.id,
+            name: call.name,
+            content: plan.content,
+            isError: true,
+            ms: 0,
+          });
+          continue;
+        }
+        const correlationId = `${context.model.id}#${++seq}`;
+        if (plan.kind === "delegate") {
+          pending[correlationId] = { callId: call.id, service: undefined };
+          enqueue.sendParent({ type: "DELEGATE", callId: correlationId, from: context.model.id, to: plan.to, task: plan.task, step });
+          continue;
+        }
+        const service: AnyActorRef | undefined = system.get(plan.entry.service);
+        if (!service) {
+          const content = `Error: the service for ${call.name} (${plan.entry.service}) is not running.`;
+          outcomes[call.id] = { content, isError: true, ms: 0 };
+          continue;
+        }
+        pending[correlationId] = { callId: call.id, service: plan.entry.service };
+        const message: ToolCallEvent = {
+          type: "TOOL.CALL",
+          callId: correlationId,
+          name: plan.entry.remoteName,
+          args: call.args,
+          replyTo: self,
+          model: context.model.id,
+          runId: context.runId,
+          samplingModel: context.samplingModel,
+          ...(context.toolTimeoutMs === undefined ? {} : { timeoutMs: context.toolTimeoutMs }),
+        };
+        enqueue.sendTo(service, message);
+      }
+      enqueue.assign({ plans, pending, outcomes, callSeq: seq });
+    }),
+    cancelPendingCalls: enqueueActions(({ context, enqueue, system }) => {
+      for (const [correlationId, pending] of Object.entries(context.pending)) {
+        const service: AnyActorRef | undefined = pending.service ? system.get(pending.service) : undefined;
+        if (service) enqueue.sendTo(service, { type: "TOOL.CANCEL", callId: correlationId });
+        else if (!pending.service) enqueue.sendParent({ type: "DELEGATE.CANCEL", callId: correlationId });
+      }
+      enqueue.assign({ pending: {}, plans: [], response: undefined });
+    }),
+    reportStep: enqueueActions(({ context, enqueue }) => {
+      const response = context.response!;
+      const step = context.grant?.step ?? 0;
+      const outcomes = new Map(Object.entries(context.outcomes));
+      const { messages, record } = assembleStep(step, context.model, response, context.plans, outcomes, performance.now() - context.stepStartedAt);
+      const done: StepDoneEvent = { type: "STEP.DONE", model: context.model.id, step: record, messages };
+      enqueue.sendParent(done);
+      enqueue.assign({ transcript: [...context.transcript, ...messages], plans: context.plans, outcomes: {} });
+    }),
+    reportHandoff: enqueueActions(({ context, enqueue }) => {
+      const transfer = context.plans.find((p) => p.kind === "transfer");
+      if (transfer?.kind !== "transfer") return;
+      enqueue.sendParent({ type: "HANDOFF", from: context.model.id, to: transfer.to, reason: transfer.reason, task: transfer.task });
+      enqueue.assign({ plans: [] });
+    }),
+    reportFinal: sendParent(({ context }) => ({ type: "FINAL", model: context.model.id, output: context.response?.text ?? "" })),
+  },
+  guards: {
+    retryable: ({ context }) => {
+      const details = context.lastError?.details as { retryable?: boolean } | undefined;
+      return details?.retryable === true && context.attempt < context.retry.maxRetries;
+    },
+    hasToolCalls: ({ context }) => (context.response?.toolCalls.length ?? 0) > 0,
+    emptyBecauseLength: ({ context }) => context.response?.stopReason === "length" && !context.response.text,
+    filtered: ({ context }) => context.response?.stopReason === "content_filter",
+    allAnswered,
+    handingOff: ({ context }) => context.plans.some((p) => p.kind === "transfer"),
+  },
+}).createMachine({
+  id: "agent",
+  context: ({ input }) => ({
+    ...input,
+    handoffTargets: handoffTools(input.models, input.model.id, input.handoffMode).targets,
+    runId: "",
+    delegated: false,
+    transcript: [],
+    grant: undefined,
+    response: undefined,
+    stepStartedAt: 0,
+    attempt: 0,
+    retryDelayMs: 0,
+    lastError: undefined,
+    plans: [],
+    pending: {},
+    outcomes: {},
+    callSeq: 0,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    calls: 0,
+  }),
+  initial: "idle",
+  on: {
+    CANCEL: { target: ".idle", actions: "cancelPendingCalls" },
+  },
+  states: {
+    idle: {
+      on: {
+        TASK: {
+          target: "requesting",
+          actions: assign(({ event }) => ({ runId: event.runId, transcript: event.transcript, delegated: event.delegated === true })),
+        },
+      },
+    },
+    requesting: {
+      entry: sendParent(({ context }) => ({ type: "STEP.REQUEST", model: context.model.id })),
+      on: {
+        "STEP.GRANT": {
+          target: "calling",
+          actions: assign(({ event }) => ({ grant: event, attempt: 0, stepStartedAt: performance.now(), plans: [], outcomes: {}, pending: {} })),
+        },
+        "STEP.DENY": { target: "idle" },
+      },
+    },
+    calling: {
+      invoke: {
+        src: "providerCall",
+        input: ({ context, self }) => {
+          const grant = context.grant!;
+          const parent = self._parent;
+          const { model } = context;
+          return {
+            provider: context.provider,
+            request: {
+              modelId: model.id,
+              model: model.name,
+              ...(grant.system ? { system: grant.system } : {}),
+              messages: grant.prepend.length || grant.append.length ? [...grant.prepend, ...context.transcript, ...grant.append] : context.transcript,
+              tools: context.delegated
+                ? grant.tools.map((t) => t.spec)
+                : [...grant.tools.map((t) => t.spec), ...handoffTools(context.models, model.id, context.handoffMode).specs],
+              settings: grant.settings,
+              sessionId: context.teamId,
+            },
+            ...(context.stream && parent
+              ? {
+                  onTextDelta: (text: string) => {
+                    const delta: AgentProgressEvent = { type: "AGENT.TEXT_DELTA", model: model.id, step: grant.step, text };
+                    parent.send(delta);
+                  },
+                }
+              : {}),
+          };
+        },
+        onDone: {
+          target: "answered",
+          actions: assign(({ context, event }) => ({
+            response: event.output,
+            calls: context.calls + 1,
+            usage: {
+              inputTokens: context.usage.inputTokens + event.output.usage.inputTokens,
+              outputTokens: context.usage.outputTokens + event.output.usage.outputTokens,
+            },
+          })),
+        },
+        onError: { target: "failedCall", actions: assign(({ event }) => ({ lastError: toErrorData(event.error, "PROVIDER_ERROR") })) },
+      },
+    },
+    failedCall: {
+      always: [
+        {
+          guard: "retryable",
+          target: "backoff",
+          actions: [
+            assign(({ context }) => {
+              const details = context.lastError?.details as { retryAfterMs?: number } | undefined;
+              const exp = Math.min(context.retry.maxDelayMs, context.retry.baseDelayMs * 2 ** context.attempt);
+              return { retryDelayMs: details?.retryAfterMs ?? exp, attempt: context.attempt + 1 };
+            }),
+            sendParent(({ context }) => ({
+              type: "AGENT.RETRY",
+              model: context.model.id,
+              step: context.grant?.step ?? 0,
+              attempt: context.attempt,
+              delayMs: context.retryDelayMs,
+              error: context.lastError!,
+            })),
+          ],
+        },
+        {
+          target: "idle",
+          actions: sendParent(({ context }): FailedEvent => ({ type: "FAILED", model: context.model.id, error: context.lastError! })),
+        },
+      ],
+    },
+    backoff: {
+      after: { backoff: "calling" },
+    },
+    answered: {
+      always: [
+        { guard: "hasToolCalls", target: "runningTools" },
+        {
+          guard: "emptyBecauseLength",
+          target: "idle",
+          actions: sendParent(({ context }): FailedEvent => ({
+            type: "FAILED",
+            model: context.model.id,
+            error: toErrorData(
+              new BatonError("PROVIDER_ERROR", `${context.model.id} hit its output token limit before answering. Raise settings.maxTokens for this model.`, {
+                details: { provider: context.model.provider, model: context.model.name, stopReason: "length", retryable: false },
+              }),
+            ),
+          })),
+        },
+        {
+          guard: "filtered",
+          target: "idle",
+          actions: sendParent(({ context }): FailedEvent => ({
+            type: "FAILED",
+            model: context.model.id,
+            error: toErrorData(
+              new BatonError("PROVIDER_ERROR", `${context.model.id}: the provider's content filter stopped the answer.`, {
+                details: { provider: context.model.provider, model: context.model.name, stopReason: "content_filter", retryable: false },
+              }),
+            ),
+          })),
+        },
+        { target: "idle", actions: ["reportStep", "reportFinal"] },
+      ],
+    },
+    runningTools: {
+      entry: "dispatchToolCalls",
+      always: { guard: "allAnswered", target: "stepDone" },
+      on: {
+        "TOOL.RESULT": {
+          actions: enqueueActions(({ context, event, enqueue }) => {
+            const pending = context.pending[event.callId];
+            if (!pending) return; // a late answer to a cancelled call
+            const { [event.callId]: _, ...rest } = context.pending;
+            enqueue.assign({
+              pending: rest,
+              outcomes: { ...context.outcomes, [pending.callId]: { content: event.content, isError: event.isError, ms: event.ms } },
+            });
+            const plan = context.plans.find((p) => p.call.id === pending.callId);
+            enqueue.sendParent({
+              type: "AGENT.TOOL_RESULT",
+              model: context.model.id,
+              step: context.grant?.step ?? 0,
+              callId: pending.callId,
+              name: plan?.call.name ?? "",
+              content: event.content,
+              isError: event.isError,
+              ms: event.ms,
+            });
+          }),
+        },
+      },
+    },
+    stepDone: {
+      always: [
+        { guard: "handingOff", target: "idle", actions: ["reportStep", "reportHandoff"] },
+        { target: "requesting", actions: "reportStep" },
+      ],
+    },
+  },
+});

@@ -1,0 +1,169 @@
+import { type Actor, type AnyActorLogic, type AnyActorRef, createActor, type InspectionEvent, type Observer } from "xstate";
+import type { RetryOptions } from "../machines/agent.js";
+import { runnerSystemMachine } from "../machines/runnerSystem.js";
+import { BatonError } from "./errors.js";
+import type { RunEvent } from "./events.js";
+import type { McpOptions, McpPool, McpServerSpec } from "./mcp/pool.js";
+import { parseModel } from "./models/modelRef.js";
+import { checkRunInput, type RunOptions, type TeamOptions } from "./options.js";
+import type { ProvidersConfig } from "./providers/config.js";
+import { ProviderRegistry } from "./providers/registry.js";
+import type { Provider } from "./providers/types.js";
+import type { RunResult } from "./result.js";
+import { RunStream } from "./runStream.js";
+import { Team, type TeamHost } from "./team.js";
+import type { ToolEntry } from "./tools/toolEntry.js";
+
+export interface RunnerOptions {
+  /** Provider settings; all optional, env vars are the default. */
+  providers?: ProvidersConfig;
+  /** Path of an mcp.json (`{"mcpServers": {…}}`) or the object itself. */
+  mcpRegistry?: string | { mcpServers: Record<string, unknown> };
+  mcp?: McpOptions;
+  /** Retries of failed provider calls (429, 5xx, connection errors), with exponential backoff. */
+  retry?: Partial<RetryOptions>;
+  /** Handed to XState: sees every actor and message (e.g. @statelyai/inspect). */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** Environment to read API keys from (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+const DEFAULT_RETRY: RetryOptions = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8_000 };
+
+/**
+ * Owns one actor system for its lifetime: teams (one supervisor and one agent per model each)
+ * and the MCP services they share. `close()` stops them all.
+ */
+export class Runner {
+  readonly #options: RunnerOptions;
+  readonly #providers: ProviderRegistry;
+  readonly #teams = new Set<Team>();
+  readonly #retry: RetryOptions;
+  readonly #host: TeamHost;
+  #system: Actor<typeof runnerSystemMachine> | undefined;
+  #mcp: McpPool | undefined;
+  #closed = false;
+
+  constructor(options: RunnerOptions = {}) {
+    this.#options = options;
+    this.#providers = new ProviderRegistry(options.providers ?? {}, options.env ?? process.env);
+    this.#retry = { ...DEFAULT_RETRY, ...(options.retry ?? {}) };
+    this.#host = {
+      spawn: (logic, systemId, input) => this.#spawn(logic, systemId, input),
+      stop: (systemId) => this.#system?.send({ type: "STOP", systemId }),
+      provider: (name) => this.#providers.get(name),
+      mcpTools: (specs, signal) => this.#mcpTools(specs, signal),
+      retry: this.#retry,
+      forget: (team) => this.#teams.delete(team),
+    };
+  }
+
+  /** Runs one task on a fresh team and returns its result. */
+  async run(options: RunOptions): Promise<RunResult> {
+    checkRunInput(options);
+    const team = this.#team(options, false);
+    try {
+      return await team.run(options.input, runOptions(options));
+    } finally {
+      await team.stop();
+    }
+  }
+
+  /** Runs one task and streams its events as they happen. */
+  stream(options: RunOptions): RunStream {
+    checkRunInput(options);
+    const team = this.#team(options, true);
+    return new RunStream(async (push) => {
+      const unsubscribe = team.subscribe(push);
+      try {
+        return await team.run(options.input, runOptions(options));
+      } finally {
+        unsubscribe();
+        await team.stop();
+      }
+    });
+  }
+
+  /** A long-lived team: its actors stay alive across `team.run()` calls. */
+  team(options: TeamOptions): Team {
+    return this.#team(options, true);
+  }
+
+  #team(options: TeamOptions, stream: boolean): Team {
+    if (this.#closed) throw new BatonError("CLOSED", "This Runner is closed; create a new Runner.");
+    const team = new Team(this.#host, options, { stream });
+    this.#teams.add(team);
+    return team;
+  }
+
+  #spawn(logic: AnyActorLogic, systemId: string, input: unknown): AnyActorRef {
+    if (!this.#system) {
+      const inspect = this.#options.inspect;
+      this.#system = createActor(runnerSystemMachine, inspect ? { inspect } : {});
+      this.#system.start();
+    }
+    this.#system.send({ type: "SPAWN", logic, systemId, input });
+    const ref = this.#system.system.get(systemId);
+    if (!ref) throw new BatonError("INTERNAL", `Actor ${systemId} did not start.`);
+    return ref;
+  }
+
+  async #mcpTools(specs: readonly McpServerSpec[], signal?: AbortSignal): Promise<ToolEntry[]> {
+    if (!this.#mcp) {
+      // Loaded on first use: runs without MCP servers never load the MCP SDK.
+      const { McpPool } = await import("./mcp/pool.js");
+      if (this.#closed) throw new BatonError("CLOSED", "This Runner is closed.");
+      this.#mcp ??= new McpPool({
+        ...(this.#options.mcp ?? {}),
+        ...(this.#options.mcpRegistry === undefined ? {} : { registry: this.#options.mcpRegistry }),
+        spawn: (logic, systemId, input) => this.#spawn(logic, systemId, input),
+        stopChild: (systemId) => this.#system?.send({ type: "STOP", systemId }),
+        sample: (modelId, request) => this.#sample(modelId, request),
+      });
+    }
+    return this.#mcp.ensure(specs, signal ? { signal } : {});
+  }
+
+  /** Answers an MCP sampling request with one call to a model, outside any run. */
+  async #sample(
+    modelId: string,
+    request: { systemPrompt?: string; messages: Array<{ role: "user" | "assistant"; text: string }>; maxTokens?: number },
+  ): Promise<{ model: string; text: string; stopReason: string }> {
+    const ref = parseModel(modelId);
+    const provider: Provider = this.#providers.get(ref.provider);
+    const response = await provider.call({
+      modelId: ref.id,
+      model: ref.name,
+      ...(request.systemPrompt ? { system: request.systemPrompt } : {}),
+      messages: request.messages.map((m) => ({ role: m.role, content: m.text })),
+      tools: [],
+      settings: { ...ref.settings, ...(request.maxTokens ? { maxTokens: request.maxTokens } : {}) },
+      sessionId: `sampling:${modelId}`,
+    });
+    return { model: ref.id, text: response.text, stopReason: response.stopReason === "length" ? "maxTokens" : "endTurn" };
+  }
+
+  /** State of each MCP server (`ready`, `reconnecting`, …), for health checks. */
+  mcpStatus(): Record<string, string> {
+    return this.#mcp?.status() ?? {};
+  }
+
+  /** Stops every team, every MCP server and the actor system. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await Promise.all([...this.#teams].map((team) => team.stop()));
+    await this.#mcp?.close();
+    this.#system?.stop();
+    await this.#providers.close();
+  }
+}
+
+function runOptions(options: RunOptions) {
+  return {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.messages ? { messages: options.messages } : {}),
+  };
+}
+
+export type { RunEvent };
