@@ -17,3 +17,4 @@ export type { Policy, PolicyContext, PolicyDecision, PolicyFunction } from "./po
 export type { HandoffMode } from "./tools/handoffTools.js";
 export type { HandoffFilter } from "../machines/supervisor.js";
 export type { McpOptions, McpServerSpec } from "./mcp/pool.js";
+export * as policies from "./policies/index.js";

@@ -1,5 +1,5 @@
 import { BatonError } from "../errors.js";
-import type { ModelResponse, StopReason, ToolSpec, Usage } from "../providers/types.js";
+import type { ModelResponse, ModelSettings, StopReason, ToolSpec, Usage } from "../providers/types.js";
 import { delegateToolName, transferToolName } from "../tools/handoffTools.js";
 import type { Message, ToolCall } from "../transcript.js";
 
@@ -42,6 +42,8 @@ export interface SimRequest {
   system?: string;
   messages: readonly Message[];
   tools: readonly ToolSpec[];
+  /** Generation settings of the call (temperature, maxTokens, …), where known. */
+  settings?: ModelSettings;
   /** 0 for this model's first call in this conversation (or on this server), then 1, 2, … */
   callIndex: number;
 }

@@ -25,6 +25,7 @@ export function createSimProvider(config: SimProviderConfig = {}): Provider {
         model: request.modelId,
         messages: request.messages,
         tools: request.tools,
+        settings: request.settings,
         callIndex,
         ...(request.system === undefined ? {} : { system: request.system }),
       };

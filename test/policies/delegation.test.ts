@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { Runner } from "../../src/index.js";
+import type { SimRequest, SimScript } from "../../src/sim/index.js";
+import { findTranscriptProblems } from "../../src/transcript.js";
+
+let runner: Runner | undefined;
+afterEach(async () => {
+  await runner?.close();
+  runner = undefined;
+});
+
+function simRunner(scripts: Record<string, SimScript>) {
+  runner = new Runner({ providers: { sim: { scripts } } });
+  return runner;
+}
+
+describe("delegation (ask_<id>)", () => {
+  it("several ask_* calls in one message run in parallel and come back as tool results", async () => {
+    const lead: SimScript = (req: SimRequest) =>
+      req.callIndex === 0
+        ? { delegate: [{ to: "sim/b", task: "summarise part 1" }, { to: "sim/c", task: "summarise part 2" }] }
+        : { text: `Combined: ${req.messages.filter((m) => m.role === "tool").map((m) => m.content).join(" + ")}` };
+    const r = simRunner({
+      a: lead,
+      b: (req) => ({ text: `B did "${req.messages[0]!.content}"`, latencyMs: 200 }),
+      c: (req) => ({ text: `C did "${req.messages[0]!.content}"`, latencyMs: 200 }),
+    });
+    const started = performance.now();
+    const result = await r.run({ input: "summarise both parts", model: ["sim/a", "sim/b", "sim/c"], handoffs: "delegate" });
+    const elapsed = performance.now() - started;
+    expect(result.finalOutput).toBe('Combined: B did "summarise part 1" + C did "summarise part 2"');
+    // Two 200 ms delegates in sequence would take ≥ 400 ms.
+    expect(elapsed).toBeLessThan(380);
+    expect(result.lastModel).toBe("sim/a");
+    expect(result.handoffs).toEqual([]);
+    // Their steps count toward maxSteps and their usage is reported.
+    expect(result.stepsUsed).toBe(4);
+    expect(Object.keys(result.usage.byModel).sort()).toEqual(["sim/a", "sim/b", "sim/c"]);
+    // The delegates' own turns are not in the caller's transcript; the answers are.
+    expect(result.messages.map((m) => m.role)).toEqual(["user", "assistant", "tool", "tool", "assistant"]);
+    expect(findTranscriptProblems(result.messages)).toEqual([]);
+  });
+
+  it("a delegate works from its own context: it sees only the subtask, and no handoff tools", async () => {
+    let seen: SimRequest | undefined;
+    const r = simRunner({
+      a: (req) => (req.callIndex === 0 ? { delegate: [{ to: "sim/b", task: "what is 2+2?" }] } : { text: "done" }),
+      b: (req) => ((seen = req), { text: "4" }),
+    });
+    await r.run({ input: "secret context the delegate must not see", model: ["sim/a", "sim/b"], handoffs: "both" });
+    expect(seen!.messages).toEqual([{ role: "user", content: "what is 2+2?" }]);
+    expect(seen!.tools).toEqual([]);
+    expect(seen!.system).toContain("sim/a asked you for this subtask");
+  });
+
+  it("handoffs: both offers transfer and ask tools; the default offers only transfer", async () => {
+    const offered: string[][] = [];
+    const r = simRunner({ a: (req) => (offered.push(req.tools.map((t) => t.name)), { text: "ok" }) });
+    await r.run({ input: "x", model: ["sim/a", "sim/b"], handoffs: "both" });
+    await r.run({ input: "x", model: ["sim/a", "sim/b"] });
+    expect(offered).toEqual([["transfer_to_sim_b", "ask_sim_b"], ["transfer_to_sim_b"]]);
+  });
+
+  it("delegate steps count toward maxSteps", async () => {
+    const r = simRunner({
+      a: () => ({ delegate: [{ to: "sim/b", task: "again" }] }),
+      b: () => ({ text: "sub answer" }),
+    });
+    const result = await r.run({ input: "x", model: ["sim/a", "sim/b"], handoffs: "delegate", maxSteps: 5 });
+    expect(result.status).toBe("max_steps");
+    expect(result.stepsUsed).toBe(5);
+    expect(findTranscriptProblems(result.messages)).toEqual([]);
+  });
+
+  it("a failing delegate comes back as an error result and the caller goes on", async () => {
+    const r = new Runner({
+      providers: { sim: { scripts: { a: (req: SimRequest) => (req.callIndex === 0 ? { delegate: [{ to: "sim/b", task: "t" }] } : { text: "went on" }), b: () => ({ fault: { status: 400, message: "bad request" } }) } } },
+      retry: { maxRetries: 0 },
+    });
+    runner = r;
+    const result = await r.run({ input: "x", model: ["sim/a", "sim/b"], handoffs: "delegate" });
+    expect(result.finalOutput).toBe("went on");
+    expect(result.toolResults[0]).toMatchObject({ name: "ask_sim_b", isError: true, result: expect.stringContaining("bad request") });
+  });
+});
