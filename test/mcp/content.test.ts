@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { callErrorText, contentBlockText, toolResultText } from "../../src/mcp/content.js";
+import { pickSamplingModel, toCreateMessageResult, toSampleRequest } from "../../src/mcp/sampling.js";
+
+describe("tool results as text", () => {
+  it("joins text blocks and keeps the error flag", () => {
+    expect(toolResultText({ content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] })).toEqual({ content: "a\nb", isError: false });
+    expect(toolResultText({ content: [{ type: "text", text: "bad path" }], isError: true })).toEqual({ content: "bad path", isError: true });
+    expect(toolResultText({ content: [] })).toEqual({ content: "", isError: false });
+  });
+
+  it("adds structured content as JSON unless a text block already carries it", () => {
+    const weather = { temperature: 33, conditions: "Cloudy" };
+    expect(toolResultText({ content: [{ type: "text", text: JSON.stringify(weather, null, 2) }], structuredContent: weather }).content).toBe(
+      JSON.stringify(weather, null, 2),
+    );
+    expect(toolResultText({ content: [{ type: "text", text: "Weather:" }], structuredContent: weather }).content).toBe(
+      `Weather:\n${JSON.stringify(weather)}`,
+    );
+    expect(toolResultText({ content: [], structuredContent: { n: 1 } }).content).toBe('{"n":1}');
+  });
+
+  it("summarises images, audio and resources instead of dumping base64", () => {
+    const data = Buffer.alloc(3000, 1).toString("base64");
+    expect(contentBlockText({ type: "image", data, mimeType: "image/png" })).toBe("[image: image/png, 2.9 KB]");
+    expect(contentBlockText({ type: "audio", data: "AAAA", mimeType: "audio/wav" })).toBe("[audio: audio/wav, 3 B]");
+    expect(contentBlockText({ type: "resource_link", uri: "file:///a.txt", name: "a.txt", mimeType: "text/plain", description: "A file" })).toBe(
+      "[resource link: a.txt <file:///a.txt> (text/plain) A file]",
+    );
+    expect(contentBlockText({ type: "resource", resource: { uri: "demo://r/1", mimeType: "text/plain", text: "hello" } })).toBe(
+      "[resource demo://r/1 (text/plain)]\nhello",
+    );
+    expect(contentBlockText({ type: "resource", resource: { uri: "demo://r/2", mimeType: "application/zip", blob: data } })).toBe(
+      "[resource demo://r/2: application/zip, 2.9 KB]",
+    );
+    expect(contentBlockText({ type: "future", x: 1 })).toBe('{"type":"future","x":1}');
+  });
+
+  it("names the server and tool in call errors", () => {
+    expect(callErrorText("fs", "read_file", new Error("MCP error -32602: denied"))).toBe(
+      'Error from MCP server "fs" calling read_file: MCP error -32602: denied',
+    );
+  });
+});
+
+describe("sampling", () => {
+  it("answers with the configured model, else the latest call's sampling model", () => {
+    expect(pickSamplingModel("sim/x", [{ samplingModel: "sim/a" }])).toBe("sim/x");
+    expect(pickSamplingModel(undefined, [{ samplingModel: "sim/a" }, {}, { samplingModel: "sim/b" }, {}])).toBe("sim/b");
+    expect(pickSamplingModel(undefined, [{}])).toBeUndefined();
+  });
+
+  it("translates the MCP request and result", () => {
+    const request = toSampleRequest({
+      systemPrompt: "Be brief.",
+      maxTokens: 50,
+      messages: [
+        { role: "user", content: { type: "text", text: "hi" } },
+        { role: "assistant", content: [{ type: "text", text: "a" }, { type: "image", data: "", mimeType: "image/png" }] },
+      ],
+    });
+    expect(request).toEqual({
+      systemPrompt: "Be brief.",
+      maxTokens: 50,
+      messages: [
+        { role: "user", text: "hi" },
+        { role: "assistant", text: "a\n[image image/png]" },
+      ],
+    });
+    expect(toCreateMessageResult({ model: "sim/a", text: "ok", stopReason: "length" })).toEqual({
+      model: "sim/a",
+      role: "assistant",
+      content: { type: "text", text: "ok" },
+      stopReason: "maxTokens",
+    });
+  });
+});

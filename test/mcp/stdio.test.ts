@@ -1,0 +1,187 @@
+/**
+ * server-everything over stdio through the pool and its service actor: tools, calls, progress,
+ * cancellation, sampling, elicitation, roots, reuse and name clashes.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { ElicitationRequest } from "../../src/mcp/options.js";
+import { createHarness, EVERYTHING, type Harness, NODE, pidOf, waitFor } from "./harness.js";
+
+const everything = { command: NODE, args: [EVERYTHING, "stdio"] };
+const harnesses: Harness[] = [];
+const open = (init?: Parameters<typeof createHarness>[0]) => {
+  const h = createHarness(init);
+  harnesses.push(h);
+  return h;
+};
+afterEach(async () => {
+  await Promise.all(harnesses.splice(0).map((h) => h.close()));
+});
+
+describe("server-everything over stdio", () => {
+  it("offers its tools as catalog entries and answers calls with the text a model reads", async () => {
+    const h = open();
+    const tools = await h.pool.ensure([everything]);
+    expect(h.pool.status()).toEqual({ everything: "ready" });
+    const echo = tools.find((t) => t.spec.name === "echo");
+    expect(echo).toMatchObject({ service: "mcp:everything", remoteName: "echo", source: "everything" });
+    expect(echo?.spec.parameters).toMatchObject({ type: "object", properties: { message: { type: "string" } } });
+    expect(tools.map((t) => t.spec.name)).toEqual(expect.arrayContaining(["get-sum", "trigger-long-running-operation"]));
+
+    expect(await h.call("everything", "echo", { message: "hello" })).toMatchObject({ content: "Echo: hello", isError: false });
+    const sum = await h.call("everything", "get-sum", { a: 2, b: 40 });
+    expect(sum.content).toContain("42");
+    const weather = await h.call("everything", "get-structured-content", { location: "Chicago" });
+    expect(JSON.parse(weather.content)).toEqual({ temperature: 36, conditions: "Light rain / drizzle", humidity: 82 });
+    const image = await h.call("everything", "get-tiny-image", {});
+    expect(image.content).toMatch(/^Here's the image you requested:\n\[image: image\/png, [\d.]+ KB\]\nThe image above is the MCP logo\.$/);
+    const bad = await h.call("everything", "get-sum", { a: "not a number" });
+    expect(bad.isError).toBe(true);
+    expect(bad.content).toMatch(/Input validation error|invalid/i);
+  });
+
+  it("reuses the running server for the same spec: a second ensure spawns nothing", async () => {
+    const h = open();
+    await h.pool.ensure([everything]);
+    const ref = h.service("everything");
+    const pid = pidOf(h, "everything");
+    const again = await h.pool.ensure([`${NODE} ${EVERYTHING} stdio`, everything]);
+    expect(h.spawned).toEqual(["mcp:everything"]);
+    expect(h.service("everything")).toBe(ref);
+    expect(pidOf(h, "everything")).toBe(pid);
+    expect(again.some((t) => t.spec.name === "echo")).toBe(true);
+  });
+
+  it("answers LIST_TOOLS with the server's entries", async () => {
+    const h = open();
+    await h.pool.ensure([everything]);
+    const reply = await h.listTools("everything");
+    expect(reply.type).toBe("TOOLS");
+    expect(reply.server).toBe("everything");
+    expect(reply.error).toBeUndefined();
+    expect(reply.tools.find((t) => t.spec.name === "echo")?.service).toBe("mcp:everything");
+  });
+
+  it("lets progress notifications extend the call timeout, and times out a silent call", async () => {
+    const h = open({ callTimeoutMs: 800 });
+    await h.pool.ensure([everything]);
+    const started = Date.now();
+    const withProgress = await h.call("everything", "trigger-long-running-operation", { duration: 1.6, steps: 8 });
+    expect(withProgress).toMatchObject({ isError: false, content: "Long running operation completed. Duration: 1.6 seconds, Steps: 8." });
+    expect(Date.now() - started).toBeGreaterThan(1500);
+
+    const silent = await h.call("everything", "trigger-long-running-operation", { duration: 1.6, steps: 1 });
+    expect(silent.isError).toBe(true);
+    expect(silent.content).toContain('MCP server "everything" did not answer trigger-long-running-operation within 800 ms');
+    expect(silent.ms).toBeLessThan(1500);
+  });
+
+  it("cancels a call on TOOL.CANCEL and on its run's signal, and tells the server", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "baton-cancel-"));
+    try {
+      const log = path.join(dir, "probe.log");
+      const h = open();
+      await h.pool.ensure([{ command: NODE, args: [path.join(import.meta.dirname, "fixtures/cancelProbe.mjs")], env: { PROBE_LOG: log }, name: "probe" }]);
+      const first = h.start("probe", "wait", { ms: 20_000 });
+      await waitFor(() => readLog(log).includes("started"), 5000, "the call to start");
+      h.service("probe").send({ type: "TOOL.CANCEL", callId: first.callId });
+      expect(await first.result).toMatchObject({ isError: true, content: "Tool call cancelled." });
+      await waitFor(() => readLog(log).includes("cancelled"), 5000, "notifications/cancelled at the server");
+
+      const controller = new AbortController();
+      const second = h.start("probe", "wait", { ms: 20_000 }, { signal: controller.signal });
+      await waitFor(() => readLog(log).split("started").length === 3, 5000, "the second call to start");
+      controller.abort();
+      expect(await second.result).toMatchObject({ isError: true, content: "Tool call cancelled." });
+      await waitFor(() => readLog(log).split("cancelled").length === 3, 5000, "the second cancellation at the server");
+
+      const aborted = await h.call("probe", "wait", { ms: 1 }, { signal: AbortSignal.abort() });
+      expect(aborted).toMatchObject({ isError: true, content: "Tool call cancelled." });
+      expect(await h.call("probe", "wait", { ms: 1 })).toMatchObject({ isError: false, content: "waited 1 ms" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("runs many calls at once", async () => {
+    const h = open();
+    await h.pool.ensure([everything]);
+    const slow = h.start("everything", "trigger-long-running-operation", { duration: 0.6, steps: 2 });
+    const quick = await Promise.all(Array.from({ length: 10 }, (_, i) => h.call("everything", "echo", { message: `m${i}` })));
+    expect(quick.map((r) => r.content)).toEqual(Array.from({ length: 10 }, (_, i) => `Echo: m${i}`));
+    expect((await slow.result).isError).toBe(false);
+  });
+
+  it("prefixes tool names with <server>__ only where two servers in one list clash", async () => {
+    const h = open();
+    const tools = await h.pool.ensure([
+      { ...everything, name: "alpha" },
+      { ...everything, args: [...everything.args, "--other"], name: "beta" },
+    ]);
+    const names = tools.map((t) => t.spec.name);
+    expect(names).toContain("alpha__echo");
+    expect(names).toContain("beta__echo");
+    expect(names).not.toContain("echo");
+    const betaEcho = tools.find((t) => t.spec.name === "beta__echo");
+    expect(betaEcho).toMatchObject({ service: "mcp:beta", remoteName: "echo", source: "beta" });
+    expect(await h.call("beta", betaEcho!.remoteName, { message: "from beta" })).toMatchObject({ content: "Echo: from beta" });
+    const alone = await h.pool.ensure([{ ...everything, name: "alpha" }]);
+    expect(alone.map((t) => t.spec.name)).toContain("echo");
+  });
+});
+
+describe("server-to-client requests", () => {
+  it("answers sampling with the calling team's model, declines elicitation, and errors clearly without a model", async () => {
+    const h = open();
+    await h.pool.ensure([everything]);
+    const sampled = await h.call("everything", "trigger-sampling-request", { prompt: "a haiku", maxTokens: 20 }, { samplingModel: "sim/writer" });
+    expect(sampled.isError).toBe(false);
+    expect(sampled.content).toContain("sampled by sim/writer");
+    expect(h.samples).toHaveLength(1);
+    expect(h.samples[0]).toMatchObject({ model: "sim/writer", request: { systemPrompt: "You are a helpful test server.", maxTokens: 20 } });
+    expect(h.samples[0]!.request.messages[0]!.text).toContain("a haiku");
+
+    const noModel = await h.call("everything", "trigger-sampling-request", { prompt: "x" });
+    expect(noModel.isError).toBe(true);
+    expect(noModel.content).toContain("baton has no model to answer sampling requests");
+
+    const elicited = await h.call("everything", "trigger-elicitation-request", {});
+    expect(elicited.content).toContain("declined");
+  });
+
+  it("uses the configured sampling model, the elicitation callback and the roots", async () => {
+    const requests: ElicitationRequest[] = [];
+    const h = open({
+      sampling: { model: "sim/fixed" },
+      elicitation: async (request) => {
+        requests.push(request);
+        return { action: "accept", content: { name: "Ada Lovelace", check: true } };
+      },
+      roots: [{ uri: "file:///srv/project", name: "project" }],
+    });
+    const tools = await h.pool.ensure([everything]);
+    expect(tools.map((t) => t.spec.name)).toContain("get-roots-list");
+
+    const sampled = await h.call("everything", "trigger-sampling-request", { prompt: "p" }, { samplingModel: "sim/writer" });
+    expect(sampled.content).toContain("sampled by sim/fixed");
+
+    const elicited = await h.call("everything", "trigger-elicitation-request", {});
+    expect(elicited.isError).toBe(false);
+    expect(elicited.content).toContain("- Name: Ada Lovelace");
+    expect(requests[0]).toMatchObject({ serverName: "everything", message: "Please provide inputs for the following fields:" });
+    expect(requests[0]!.requestedSchema).toMatchObject({ type: "object", required: ["name"] });
+
+    const roots = await h.call("everything", "get-roots-list", {});
+    expect(roots.content).toContain("1. project\n   URI: file:///srv/project");
+  });
+});
+
+function readLog(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}

@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createAnthropicProvider } from "../../src/providers/anthropic.js";
+import { isLoopbackURL } from "../../src/providers/credentials.js";
+import { createOpenAIProvider } from "../../src/providers/openai.js";
+import { ProviderRegistry } from "../../src/providers/registry.js";
+import { type SimServer, startSimServer } from "../../src/sim/index.js";
+import { ANTHROPIC_MODEL, modelRequest, OPENAI_MODEL, rejectionOf } from "./support.js";
+
+let server: SimServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+function thrown(fn: () => unknown): Error & { code?: string; details?: Record<string, unknown> } {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error & { code?: string; details?: Record<string, unknown> };
+  }
+  throw new Error("expected a throw");
+}
+
+describe("missing API keys", () => {
+  it("openai: MISSING_API_KEY at creation, naming OPENAI_API_KEY and the providers option", () => {
+    const error = thrown(() => new ProviderRegistry({}, {}).get("openai"));
+    expect(error.code).toBe("MISSING_API_KEY");
+    expect(error.message).toContain("OPENAI_API_KEY");
+    expect(error.message).toContain("providers: { openai: { apiKey");
+  });
+
+  it("anthropic: names ANTHROPIC_API_KEY", () => {
+    const error = thrown(() => new ProviderRegistry({}, {}).get("anthropic"));
+    expect(error.code).toBe("MISSING_API_KEY");
+    expect(error.message).toContain("ANTHROPIC_API_KEY");
+    expect(error.message).toContain("providers: { anthropic:");
+  });
+
+  it("a remote preset names its own env var", () => {
+    const error = thrown(() => new ProviderRegistry({}, {}).get("groq"));
+    expect(error.code).toBe("MISSING_API_KEY");
+    expect(error.message).toContain("GROQ_API_KEY");
+  });
+
+  it("a custom OpenAI-compatible provider on a remote host needs a key too", () => {
+    const error = thrown(() =>
+      new ProviderRegistry({ "my-server": { kind: "openai-compatible", baseURL: "https://llm.example.com/v1" } }, {}).get("my-server"),
+    );
+    expect(error.code).toBe("MISSING_API_KEY");
+    expect(error.message).toContain("MY_SERVER_API_KEY");
+  });
+
+  it("local presets and loopback base URLs need no key", () => {
+    const registry = new ProviderRegistry(
+      { openai: { baseURL: "http://localhost:9999/v1" }, anthropic: { baseURL: "http://127.0.0.1:9999" } },
+      {},
+    );
+    expect(registry.get("ollama").name).toBe("ollama");
+    expect(registry.get("vllm").name).toBe("vllm");
+    expect(registry.get("openai").name).toBe("openai");
+    expect(registry.get("anthropic").name).toBe("anthropic");
+  });
+
+  it("recognises loopback hosts only", () => {
+    expect(isLoopbackURL("http://127.0.0.1:8000/v1")).toBe(true);
+    expect(isLoopbackURL("http://localhost/v1")).toBe(true);
+    expect(isLoopbackURL("http://[::1]:11434/v1")).toBe(true);
+    expect(isLoopbackURL("https://api.openai.com/v1")).toBe(false);
+    expect(isLoopbackURL("http://127.example.com/v1")).toBe(false);
+    expect(isLoopbackURL("not a url")).toBe(false);
+  });
+});
+
+describe("keys and base URLs from the environment", () => {
+  it("openai reads OPENAI_API_KEY and OPENAI_BASE_URL from the env it is given", async () => {
+    server = await startSimServer({ scripts: { [OPENAI_MODEL]: [{ text: "from env" }] } });
+    const provider = createOpenAIProvider(
+      { name: "openai" },
+      { OPENAI_API_KEY: "sk-env-key-123456", OPENAI_BASE_URL: server.openaiBaseURL },
+    );
+    expect((await provider.call(modelRequest("openai", OPENAI_MODEL))).text).toBe("from env");
+  });
+
+  it("anthropic reads ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL", async () => {
+    server = await startSimServer({ scripts: { [ANTHROPIC_MODEL]: [{ text: "from env" }] } });
+    const provider = createAnthropicProvider(
+      { name: "anthropic" },
+      { ANTHROPIC_API_KEY: "sk-ant-env-1234567", ANTHROPIC_BASE_URL: server.anthropicBaseURL },
+    );
+    expect((await provider.call(modelRequest("anthropic", ANTHROPIC_MODEL))).text).toBe("from env");
+  });
+
+  it("explicit options win over the environment", async () => {
+    server = await startSimServer({ scripts: { [OPENAI_MODEL]: [{ text: "explicit" }] } });
+    const provider = createOpenAIProvider(
+      { name: "openai", baseURL: server.openaiBaseURL, apiKey: "k" },
+      { OPENAI_BASE_URL: "http://127.0.0.1:1/v1" },
+    );
+    expect((await provider.call(modelRequest("openai", OPENAI_MODEL))).text).toBe("explicit");
+  });
+
+  it("extra headers from the config are sent; credentials are not recorded", async () => {
+    server = await startSimServer({ scripts: { [OPENAI_MODEL]: [{ text: "ok" }] } });
+    const provider = createOpenAIProvider(
+      { name: "openai", baseURL: server.openaiBaseURL, apiKey: "sk-secret-abcdef", headers: { "x-team": "blue" } },
+      {},
+    );
+    await provider.call(modelRequest("openai", OPENAI_MODEL));
+    const headers = server.requests[0]?.headers ?? {};
+    expect(headers["x-team"]).toBe("blue");
+    expect(headers.authorization).toBeUndefined();
+    expect(JSON.stringify(server.requests)).not.toContain("sk-secret-abcdef");
+  });
+
+  it("a refused connection is a retryable PROVIDER_ERROR without a status", async () => {
+    const provider = createOpenAIProvider({ name: "openai", baseURL: "http://127.0.0.1:9/v1", apiKey: "k" }, {});
+    const error = await rejectionOf(provider.call(modelRequest("openai", OPENAI_MODEL)));
+    expect(error.code).toBe("PROVIDER_ERROR");
+    expect(error.details).toEqual({ provider: "openai", model: OPENAI_MODEL, retryable: true });
+  });
+
+  it("timeoutMs bounds a slow call", async () => {
+    server = await startSimServer({ scripts: { [ANTHROPIC_MODEL]: [{ text: "late", latencyMs: 1500 }] } });
+    const provider = createAnthropicProvider({ name: "anthropic", baseURL: server.anthropicBaseURL, apiKey: "k", timeoutMs: 200 }, {});
+    const started = Date.now();
+    const error = await rejectionOf(provider.call(modelRequest("anthropic", ANTHROPIC_MODEL)));
+    expect(Date.now() - started).toBeLessThan(1200);
+    expect(error.details).toMatchObject({ retryable: true });
+  });
+});
