@@ -39,7 +39,7 @@ export interface AgentInput {
   toolTimeoutMs?: number;
 }
 
-interface AgentContext extends AgentInput {
+export interface AgentContext extends AgentInput {
   handoffTargets: ReadonlyMap<string, HandoffTarget>;
   runId: string;
   /** Working on a delegated subtask: no handoff or delegation tools. */

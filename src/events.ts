@@ -1,11 +1,11 @@
 import type { ErrorData } from "./errors.js";
 import type { RunResult, StepRecord } from "./result.js";
 
-interface Tagged {
+export interface Tagged {
   runId: string;
   teamId: string;
 }
-interface AtStep extends Tagged {
+export interface AtStep extends Tagged {
   model: string;
   step: number;
 }

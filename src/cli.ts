@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The `baton` bin: wires the process (argv, streams, SIGINT) to the CLI's main().
+import { main } from "./cli/main.js";
+
+const controller = new AbortController();
+process.once("SIGINT", () => controller.abort());
+const code = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  signal: controller.signal,
+});
+process.exitCode = code;

@@ -1,0 +1,98 @@
+import { parseArgs } from "node:util";
+import type { HandoffMode } from "../tools/handoffTools.js";
+
+export const USAGE = `baton — run a team of LLMs as one agent
+
+Usage:
+  baton run "<input>" -m <provider/model> [-m <provider/model> …] [options]
+
+Options:
+  -m, --model <id>         a model of the team, in order; the first starts (repeatable)
+      --mcp <spec>         an MCP server: command line, URL or mcp.json name (repeatable)
+      --mcp-registry <f>   path of an mcp.json (default ./mcp.json if present)
+  -i, --instructions <t>   system prompt for every model
+      --max-steps <n>      model calls in the whole run (default 10)
+      --handoffs <mode>    transfer (default), delegate or both
+      --json               print the whole result as JSON instead of streaming text
+      --sim                run on scripted sim models (no network, no keys)
+  -h, --help               this help
+  -v, --version            the version
+
+Without the API key a model needs (OPENAI_API_KEY, ANTHROPIC_API_KEY, …) baton runs on
+sim models and says so. Exit codes: 0 completed, 1 failed, 2 bad usage, 3 stopped by a
+limit or policy, 130 cancelled.
+
+Example:
+  baton run "Research the latest launch, then write a blog post" \\
+    -m openai/gpt-4o-mini -m anthropic/claude-sonnet-4-20250514`;
+
+export interface CliArgs {
+  command: "run" | "help" | "version";
+  input: string;
+  models: string[];
+  mcp: string[];
+  mcpRegistry?: string;
+  instructions?: string;
+  maxSteps?: number;
+  handoffs?: HandoffMode;
+  json: boolean;
+  sim: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  const base = { input: "", models: [], mcp: [], json: false, sim: false };
+  if (values.help) return { ...base, command: "help" };
+  if (values.version) return { ...base, command: "version" };
+  const [command, ...rest] = positionals;
+  if (command === undefined) return { ...base, command: "help" };
+  if (command !== "run") throw new UsageError(`Unknown command "${command}". Use: baton run "<input>" -m <provider/model>.`);
+  const input = rest.join(" ").trim();
+  if (!input) throw new UsageError('Missing input. Use: baton run "<input>" -m <provider/model>.');
+  const models = values.model ?? [];
+  if (models.length === 0) throw new UsageError("Give at least one model with -m, e.g. -m openai/gpt-4o-mini.");
+  let maxSteps: number | undefined;
+  if (values["max-steps"] !== undefined) {
+    maxSteps = Number(values["max-steps"]);
+    if (!Number.isInteger(maxSteps) || maxSteps < 1)
+      throw new UsageError(`--max-steps must be a whole number ≥ 1; got "${values["max-steps"]}".`);
+  }
+  const handoffs = values.handoffs;
+  if (handoffs !== undefined && !["transfer", "delegate", "both"].includes(handoffs)) {
+    throw new UsageError(`--handoffs must be transfer, delegate or both; got "${handoffs}".`);
+  }
+  const args: CliArgs = { command: "run", input, models, mcp: values.mcp ?? [], json: values.json ?? false, sim: values.sim ?? false };
+  if (values["mcp-registry"] !== undefined) args.mcpRegistry = values["mcp-registry"];
+  if (values.instructions !== undefined) args.instructions = values.instructions;
+  if (maxSteps !== undefined) args.maxSteps = maxSteps;
+  if (handoffs !== undefined) args.handoffs = handoffs as HandoffMode;
+  return args;
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      model: { type: "string", short: "m", multiple: true },
+      mcp: { type: "string", multiple: true },
+      "mcp-registry": { type: "string" },
+      instructions: { type: "string", short: "i" },
+      "max-steps": { type: "string" },
+      handoffs: { type: "string" },
+      json: { type: "boolean" },
+      sim: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
+    },
+  });
+}
