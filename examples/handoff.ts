@@ -7,7 +7,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
-import { defineTool, type RunResult, Runner } from "../src/index.js";
+import { defineTool, Runner, type RunResult } from "../src/index.js";
 import type { SimScript } from "../src/sim/index.js";
 
 const LAUNCH_NOTES = [
@@ -33,7 +33,11 @@ export const simScripts: Record<string, SimScript> = {
     { toolCalls: [{ name: "search_notes", args: { query: "Kestrel launch booster" } }], latencyMs: 150 },
     {
       text: "I have the facts: Kestrel-2, hyperspectral crop mapping, booster's 14th flight.",
-      handoff: { to: "sim/writer", reason: "The research is done; the post needs a writer.", task: "Write a short blog post from the notes above." },
+      handoff: {
+        to: "sim/writer",
+        reason: "The research is done; the post needs a writer.",
+        task: "Write a short blog post from the notes above.",
+      },
       latencyMs: 150,
     },
   ],
@@ -94,7 +98,9 @@ export async function runHandoffExample(options: ExampleOptions = {}): Promise<R
     const result = await stream.result;
     if (midLine) out("\n");
     const tokens = Object.entries(result.usage.byModel).map(([m, u]) => `${m} ${u.inputTokens}+${u.outputTokens}`);
-    status(`${result.status}: ${result.stepsUsed} steps, ${result.handoffs.length} handoff(s), tokens ${tokens.join(", ")}, ${Math.round(result.durationMs)} ms`);
+    status(
+      `${result.status}: ${result.stepsUsed} steps, ${result.handoffs.length} handoff(s), tokens ${tokens.join(", ")}, ${Math.round(result.durationMs)} ms`,
+    );
     return result;
   } finally {
     await runner.close();

@@ -145,7 +145,14 @@ export const agentMachine = setup({
       const response = context.response!;
       const step = context.grant?.step ?? 0;
       const outcomes = new Map(Object.entries(context.outcomes));
-      const { messages, record } = assembleStep(step, context.model, response, context.plans, outcomes, performance.now() - context.stepStartedAt);
+      const { messages, record } = assembleStep(
+        step,
+        context.model,
+        response,
+        context.plans,
+        outcomes,
+        performance.now() - context.stepStartedAt,
+      );
       const done: StepDoneEvent = { type: "STEP.DONE", model: context.model.id, step: record, messages };
       enqueue.sendParent(done);
       enqueue.assign({ transcript: [...context.transcript, ...messages], plans: context.plans, outcomes: {} });
@@ -208,7 +215,14 @@ export const agentMachine = setup({
       on: {
         "STEP.GRANT": {
           target: "calling",
-          actions: assign(({ event }) => ({ grant: event, attempt: 0, stepStartedAt: performance.now(), plans: [], outcomes: {}, pending: {} })),
+          actions: assign(({ event }) => ({
+            grant: event,
+            attempt: 0,
+            stepStartedAt: performance.now(),
+            plans: [],
+            outcomes: {},
+            pending: {},
+          })),
         },
         "STEP.DENY": { target: "idle" },
       },
@@ -226,7 +240,10 @@ export const agentMachine = setup({
               modelId: model.id,
               model: model.name,
               ...(grant.system ? { system: grant.system } : {}),
-              messages: grant.prepend.length || grant.append.length ? [...grant.prepend, ...context.transcript, ...grant.append] : context.transcript,
+              messages:
+                grant.prepend.length || grant.append.length
+                  ? [...grant.prepend, ...context.transcript, ...grant.append]
+                  : context.transcript,
               tools: context.delegated
                 ? grant.tools.map((t) => t.spec)
                 : [...grant.tools.map((t) => t.spec), ...handoffTools(context.models, model.id, context.handoffMode).specs],
@@ -293,28 +310,36 @@ export const agentMachine = setup({
         {
           guard: "emptyBecauseLength",
           target: "idle",
-          actions: sendParent(({ context }): FailedEvent => ({
-            type: "FAILED",
-            model: context.model.id,
-            error: toErrorData(
-              new BatonError("PROVIDER_ERROR", `${context.model.id} hit its output token limit before answering. Raise settings.maxTokens for this model.`, {
-                details: { provider: context.model.provider, model: context.model.name, stopReason: "length", retryable: false },
-              }),
-            ),
-          })),
+          actions: sendParent(
+            ({ context }): FailedEvent => ({
+              type: "FAILED",
+              model: context.model.id,
+              error: toErrorData(
+                new BatonError(
+                  "PROVIDER_ERROR",
+                  `${context.model.id} hit its output token limit before answering. Raise settings.maxTokens for this model.`,
+                  {
+                    details: { provider: context.model.provider, model: context.model.name, stopReason: "length", retryable: false },
+                  },
+                ),
+              ),
+            }),
+          ),
         },
         {
           guard: "filtered",
           target: "idle",
-          actions: sendParent(({ context }): FailedEvent => ({
-            type: "FAILED",
-            model: context.model.id,
-            error: toErrorData(
-              new BatonError("PROVIDER_ERROR", `${context.model.id}: the provider's content filter stopped the answer.`, {
-                details: { provider: context.model.provider, model: context.model.name, stopReason: "content_filter", retryable: false },
-              }),
-            ),
-          })),
+          actions: sendParent(
+            ({ context }): FailedEvent => ({
+              type: "FAILED",
+              model: context.model.id,
+              error: toErrorData(
+                new BatonError("PROVIDER_ERROR", `${context.model.id}: the provider's content filter stopped the answer.`, {
+                  details: { provider: context.model.provider, model: context.model.name, stopReason: "content_filter", retryable: false },
+                }),
+              ),
+            }),
+          ),
         },
         { target: "idle", actions: ["reportStep", "reportFinal"] },
       ],

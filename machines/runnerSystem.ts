@@ -1,6 +1,8 @@
 import { type AnyActorLogic, assign, setup, stopChild } from "xstate";
 
-export type RunnerSystemEvent = { type: "SPAWN"; logic: AnyActorLogic; systemId: string; input: unknown } | { type: "STOP"; systemId: string };
+export type RunnerSystemEvent =
+  | { type: "SPAWN"; logic: AnyActorLogic; systemId: string; input: unknown }
+  | { type: "STOP"; systemId: string };
 
 /**
  * The root of a Runner's actor system. Teams (supervisors) and shared MCP services are its

@@ -19,12 +19,12 @@ import type {
 import type { Provider } from "../src/providers/types.js";
 import type { HandoffRecord, RunStatus } from "../src/result.js";
 import { buildResult, newRunState, type RunState, recordFailure, recordHandoff, recordStep } from "../src/runState.js";
+import type { Tool } from "../src/tools/defineTool.js";
 import type { HandoffMode } from "../src/tools/handoffTools.js";
 import type { ToolEntry } from "../src/tools/toolEntry.js";
 import { type Message, repairTranscript, userMessage } from "../src/transcript.js";
 import { agentMachine, type RetryOptions } from "./agent.js";
 import { toolServiceMachine } from "./toolService.js";
-import type { Tool } from "../src/tools/defineTool.js";
 
 export type HandoffFilter = (transcript: readonly Message[], info: { from: string; to: string }) => Message[];
 
@@ -93,15 +93,17 @@ interface SupervisorContext extends Omit<SupervisorInput, "transcript" | "active
   delegations: Record<string, Delegation>;
 }
 
-const evaluatePolicy = fromPromise<PolicyDecision | undefined, { policy: Policy | undefined; context: PolicyContext }>(async ({ input }) => {
-  if (!input.policy) return undefined;
-  if (typeof input.policy !== "function") return input.policy;
-  try {
-    return (await input.policy(input.context)) ?? undefined;
-  } catch (error) {
-    throw new BatonError("POLICY_ERROR", `The policy threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
-});
+const evaluatePolicy = fromPromise<PolicyDecision | undefined, { policy: Policy | undefined; context: PolicyContext }>(
+  async ({ input }) => {
+    if (!input.policy) return undefined;
+    if (typeof input.policy !== "function") return input.policy;
+    try {
+      return (await input.policy(input.context)) ?? undefined;
+    } catch (error) {
+      throw new BatonError("POLICY_ERROR", `The policy threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  },
+);
 
 function policyContext(context: SupervisorContext): PolicyContext {
   const run = context.run!;
@@ -185,7 +187,13 @@ export const supervisorMachine = setup({
     ),
     finish: enqueueActions(({ context, enqueue }, params: { status: RunStatus; reason?: string; output?: string }) => {
       const run = context.run!;
-      const result = buildResult(params.output === undefined ? run : { ...run, finalOutput: params.output }, context.transcript, params.status, context.activeModel, params.reason);
+      const result = buildResult(
+        params.output === undefined ? run : { ...run, finalOutput: params.output },
+        context.transcript,
+        params.status,
+        context.activeModel,
+        params.reason,
+      );
       enqueue.emit({ type: "run.finished", runId: run.runId, teamId: context.teamId, result });
       enqueue.assign({ run: undefined, verdict: undefined, failure: undefined, note: undefined, delegations: {} });
     }),
@@ -261,7 +269,13 @@ export const supervisorMachine = setup({
       const { [e.model]: _, ...rest } = context.delegations;
       const result: ToolResultEvent =
         e.type === "FINAL"
-          ? { type: "TOOL.RESULT", callId: delegation.callId, content: e.output, isError: false, ms: performance.now() - delegation.started }
+          ? {
+              type: "TOOL.RESULT",
+              callId: delegation.callId,
+              content: e.output,
+              isError: false,
+              ms: performance.now() - delegation.started,
+            }
           : {
               type: "TOOL.RESULT",
               callId: delegation.callId,
@@ -362,7 +376,14 @@ export const supervisorMachine = setup({
               run: recordStep(run, event.step),
               ...(delegate ? {} : { transcript: [...context.transcript, ...event.messages] }),
             });
-            enqueue.emit({ type: "step.finished", runId: run.runId, teamId: context.teamId, model: event.model, step: event.step.step, record: event.step });
+            enqueue.emit({
+              type: "step.finished",
+              runId: run.runId,
+              teamId: context.teamId,
+              model: event.model,
+              step: event.step.step,
+              record: event.step,
+            });
           }),
         },
         DELEGATE: { actions: "startDelegation" },
@@ -374,13 +395,18 @@ export const supervisorMachine = setup({
             "STEP.REQUEST": [
               { guard: "fromDelegate", actions: "grantDelegate" },
               { guard: "fromActive", target: "deciding" },
-              { actions: ({ event, context }) => context.agents[event.model]?.send({ type: "STEP.DENY", reason: "not this model's turn" }) },
+              {
+                actions: ({ event, context }) => context.agents[event.model]?.send({ type: "STEP.DENY", reason: "not this model's turn" }),
+              },
             ],
             HANDOFF: [
               {
                 guard: ({ context }) => context.run!.handoffs.length >= context.run!.maxHandoffs,
                 target: "#supervisor.idle",
-                actions: { type: "finish", params: ({ context }) => ({ status: "max_steps" as const, reason: `maxHandoffs (${context.run!.maxHandoffs}) reached` }) },
+                actions: {
+                  type: "finish",
+                  params: ({ context }) => ({ status: "max_steps" as const, reason: `maxHandoffs (${context.run!.maxHandoffs}) reached` }),
+                },
               },
               {
                 guard: "fromActive",
@@ -398,7 +424,10 @@ export const supervisorMachine = setup({
               {
                 guard: "fromActive",
                 target: "#supervisor.idle",
-                actions: { type: "finish", params: ({ event }) => ({ status: "completed" as const, output: (event as FinalEvent).output }) },
+                actions: {
+                  type: "finish",
+                  params: ({ event }) => ({ status: "completed" as const, output: (event as FinalEvent).output }),
+                },
               },
             ],
             FAILED: [
@@ -424,7 +453,10 @@ export const supervisorMachine = setup({
             src: "evaluatePolicy",
             input: ({ context }) => ({ policy: context.policy, context: policyContext(context) }),
             onDone: { target: "ruling", actions: assign(({ context, event }) => ({ verdict: verdictFor(context, event.output) })) },
-            onError: { target: "#supervisor.idle", actions: { type: "fail", params: ({ event }) => ({ error: toErrorData(event.error, "POLICY_ERROR") }) } },
+            onError: {
+              target: "#supervisor.idle",
+              actions: { type: "fail", params: ({ event }) => ({ error: toErrorData(event.error, "POLICY_ERROR") }) },
+            },
           },
         },
         ruling: {
@@ -435,8 +467,18 @@ export const supervisorMachine = setup({
               actions: enqueueActions(({ context, enqueue }) => {
                 const verdict = context.verdict as Extract<StepVerdict, { kind: "grant" }>;
                 const run = context.run!;
-                enqueue.assign({ run: { ...run, granted: run.granted + 1, maxSteps: verdict.maxSteps }, note: undefined, verdict: undefined });
-                enqueue.emit({ type: "step.started", runId: run.runId, teamId: context.teamId, model: context.activeModel, step: verdict.grant.step });
+                enqueue.assign({
+                  run: { ...run, granted: run.granted + 1, maxSteps: verdict.maxSteps },
+                  note: undefined,
+                  verdict: undefined,
+                });
+                enqueue.emit({
+                  type: "step.started",
+                  runId: run.runId,
+                  teamId: context.teamId,
+                  model: context.activeModel,
+                  step: verdict.grant.step,
+                });
                 enqueue.sendTo(context.agents[context.activeModel]!, verdict.grant);
               }),
             },
@@ -466,7 +508,10 @@ export const supervisorMachine = setup({
               target: "#supervisor.idle",
               actions: [
                 "denyActive",
-                { type: "finish", params: ({ context }) => ({ status: "stopped" as const, reason: (context.verdict as { reason: string }).reason }) },
+                {
+                  type: "finish",
+                  params: ({ context }) => ({ status: "stopped" as const, reason: (context.verdict as { reason: string }).reason }),
+                },
               ],
             },
             {
@@ -474,7 +519,10 @@ export const supervisorMachine = setup({
               target: "#supervisor.idle",
               actions: [
                 "denyActive",
-                { type: "finish", params: ({ context }) => ({ status: "max_steps" as const, reason: (context.verdict as { reason: string }).reason }) },
+                {
+                  type: "finish",
+                  params: ({ context }) => ({ status: "max_steps" as const, reason: (context.verdict as { reason: string }).reason }),
+                },
               ],
             },
             {
@@ -493,7 +541,10 @@ export const supervisorMachine = setup({
             input: ({ context }) => ({ policy: context.policy, context: policyContext(context) }),
             onDone: [
               {
-                guard: ({ context, event }) => typeof event.output?.model === "string" && event.output.model !== context.activeModel && context.models.some((m) => m.id === event.output?.model),
+                guard: ({ context, event }) =>
+                  typeof event.output?.model === "string" &&
+                  event.output.model !== context.activeModel &&
+                  context.models.some((m) => m.id === event.output?.model),
                 target: "working",
                 actions: {
                   type: "transfer",
@@ -508,7 +559,10 @@ export const supervisorMachine = setup({
               },
               { target: "#supervisor.idle", actions: { type: "fail", params: ({ context }) => ({ error: context.failure! }) } },
             ],
-            onError: { target: "#supervisor.idle", actions: { type: "fail", params: ({ event }) => ({ error: toErrorData(event.error, "POLICY_ERROR") }) } },
+            onError: {
+              target: "#supervisor.idle",
+              actions: { type: "fail", params: ({ event }) => ({ error: toErrorData(event.error, "POLICY_ERROR") }) },
+            },
           },
         },
       },

@@ -26,7 +26,11 @@ export function planToolCalls(
   let transferTo: string | undefined;
   return calls.map((call): CallPlan => {
     if (call.argsError) {
-      return { kind: "error", call, content: `Error: the arguments of ${call.name} were not valid JSON (${call.argsError}). Call it again with valid JSON.` };
+      return {
+        kind: "error",
+        call,
+        content: `Error: the arguments of ${call.name} were not valid JSON (${call.argsError}). Call it again with valid JSON.`,
+      };
     }
     const target = handoffTargets.get(call.name);
     if (target?.kind === "transfer") {
@@ -93,7 +97,14 @@ export function assembleStep(
         ? { content: transferResult(plan.to), isError: false, ms: 0 }
         : (outcomes.get(plan.call.id) ?? { content: "Error: no result.", isError: true, ms: 0 });
     messages.push(toolMessage(plan.call, outcome.content, outcome.isError));
-    toolCalls.push({ id: plan.call.id, name: plan.call.name, args: plan.call.args, result: outcome.content, isError: outcome.isError, ms: outcome.ms });
+    toolCalls.push({
+      id: plan.call.id,
+      name: plan.call.name,
+      args: plan.call.args,
+      result: outcome.content,
+      isError: outcome.isError,
+      ms: outcome.ms,
+    });
   }
   return {
     messages,

@@ -4,10 +4,10 @@ import { BatonError } from "./errors.js";
 import type { McpServerSpec } from "./mcp/pool.js";
 import { type ModelInput, type ModelRef, parseModelList } from "./models/modelRef.js";
 import type { Policy } from "./policies/types.js";
-import { type Tool, isTool } from "./tools/defineTool.js";
+import type { TeamSnapshot } from "./teamSnapshot.js";
+import { isTool, type Tool } from "./tools/defineTool.js";
 import { type HandoffMode, handoffTools } from "./tools/handoffTools.js";
 import type { Message } from "./transcript.js";
-import type { TeamSnapshot } from "./teamSnapshot.js";
 
 export interface TeamOptions {
   /** One model or a list; the first starts. `"provider/model"` or `{ model, settings, description }`. */
@@ -66,7 +66,8 @@ export function checkLimit(name: string, value: unknown, min: number): void {
 }
 
 export function checkTeamOptions(options: TeamOptions): CheckedTeamOptions {
-  if (typeof options !== "object" || options === null) throw new BatonError("INVALID_OPTIONS", "Options must be an object with at least `model`.");
+  if (typeof options !== "object" || options === null)
+    throw new BatonError("INVALID_OPTIONS", "Options must be an object with at least `model`.");
   const models = parseModelList(options.model);
   checkLimit("maxSteps", options.maxSteps, 1);
   checkLimit("maxHandoffs", options.maxHandoffs, 0);
@@ -74,21 +75,32 @@ export function checkTeamOptions(options: TeamOptions): CheckedTeamOptions {
   if (!HANDOFF_MODES.includes(handoffMode)) {
     throw new BatonError("INVALID_OPTIONS", `handoffs must be one of ${HANDOFF_MODES.join(", ")}; got ${JSON.stringify(handoffMode)}.`);
   }
-  if (options.policy !== undefined && typeof options.policy !== "function" && (typeof options.policy !== "object" || options.policy === null)) {
+  if (
+    options.policy !== undefined &&
+    typeof options.policy !== "function" &&
+    (typeof options.policy !== "object" || options.policy === null)
+  ) {
     throw new BatonError("INVALID_OPTIONS", "policy must be an object of decisions or a function (context) => decisions.");
   }
   if (options.samplingModel !== undefined && !models.some((m) => m.id === options.samplingModel)) {
-    throw new BatonError("INVALID_OPTIONS", `samplingModel "${options.samplingModel}" is not in this team: ${models.map((m) => m.id).join(", ")}.`);
+    throw new BatonError(
+      "INVALID_OPTIONS",
+      `samplingModel "${options.samplingModel}" is not in this team: ${models.map((m) => m.id).join(", ")}.`,
+    );
   }
   const tools = [...(options.tools ?? [])];
   const names = new Map<string, string>();
   for (const model of models) for (const spec of handoffTools(models, model.id, handoffMode).specs) names.set(spec.name, "a handoff tool");
   tools.forEach((tool, i) => {
     if (!isTool(tool)) {
-      throw new BatonError("INVALID_TOOL", `tools[${i}] is not a tool. Create tools with defineTool({ name, description, parameters: z.object({…}), execute }).`);
+      throw new BatonError(
+        "INVALID_TOOL",
+        `tools[${i}] is not a tool. Create tools with defineTool({ name, description, parameters: z.object({…}), execute }).`,
+      );
     }
     const clash = names.get(tool.name);
-    if (clash) throw new BatonError("TOOL_CONFLICT", `Tool name "${tool.name}" is used twice (it clashes with ${clash}). Rename one of them.`);
+    if (clash)
+      throw new BatonError("TOOL_CONFLICT", `Tool name "${tool.name}" is used twice (it clashes with ${clash}). Rename one of them.`);
     names.set(tool.name, "another local tool");
   });
   return {
@@ -103,7 +115,10 @@ export function checkTeamOptions(options: TeamOptions): CheckedTeamOptions {
 
 export function checkRunInput(options: { input?: unknown; messages?: unknown }): void {
   if (typeof options.input !== "string") {
-    throw new BatonError("INVALID_OPTIONS", `input must be a string (the user's message); got ${options.input === undefined ? "nothing" : typeof options.input}.`);
+    throw new BatonError(
+      "INVALID_OPTIONS",
+      `input must be a string (the user's message); got ${options.input === undefined ? "nothing" : typeof options.input}.`,
+    );
   }
   if (options.messages !== undefined && !Array.isArray(options.messages)) {
     throw new BatonError("INVALID_OPTIONS", "messages must be an array of transcript messages ({ role, content }).");

@@ -47,7 +47,10 @@ export function addUsage(usage: RunUsage, model: string, add: Usage): RunUsage {
   const inputTokens = prev.inputTokens + add.inputTokens;
   const outputTokens = prev.outputTokens + add.outputTokens;
   const cost = costUSD(model, inputTokens, outputTokens);
-  const byModel = { ...usage.byModel, [model]: { inputTokens, outputTokens, calls: prev.calls + 1, ...(cost === undefined ? {} : { costUSD: cost }) } };
+  const byModel = {
+    ...usage.byModel,
+    [model]: { inputTokens, outputTokens, calls: prev.calls + 1, ...(cost === undefined ? {} : { costUSD: cost }) },
+  };
   const models = Object.values(byModel);
   const total: RunUsage = {
     inputTokens: usage.inputTokens + add.inputTokens,

@@ -6,7 +6,7 @@ import { type RunRequest, supervisorMachine } from "../machines/supervisor.js";
 import { BatonError } from "./errors.js";
 import type { RunEvent, RunEventListeners, RunEventMap } from "./events.js";
 import type { McpServerSpec } from "./mcp/pool.js";
-import { type CheckedTeamOptions, checkRunInput, checkTeamOptions, checkLimit, type TeamOptions, type TeamRunOptions } from "./options.js";
+import { type CheckedTeamOptions, checkLimit, checkRunInput, checkTeamOptions, type TeamOptions, type TeamRunOptions } from "./options.js";
 import type { Provider } from "./providers/types.js";
 import type { ModelUsage, RunResult } from "./result.js";
 import { checkSnapshot, SNAPSHOT_VERSION, type TeamSnapshot } from "./teamSnapshot.js";
@@ -126,7 +126,10 @@ export class Team {
         const taken = new Set(local.map((t) => t.spec.name));
         for (const entry of mcpTools) {
           if (taken.has(entry.spec.name)) {
-            throw new BatonError("TOOL_CONFLICT", `MCP tool "${entry.spec.name}" (server ${entry.source}) clashes with a local tool of the same name. Rename the local tool.`);
+            throw new BatonError(
+              "TOOL_CONFLICT",
+              `MCP tool "${entry.spec.name}" (server ${entry.source}) clashes with a local tool of the same name. Rename the local tool.`,
+            );
           }
         }
         const providers: Record<string, Provider> = {};

@@ -24,7 +24,10 @@ export function checkSnapshot(value: unknown): TeamSnapshot {
     throw new BatonError("INVALID_OPTIONS", "from must be a snapshot returned by team.snapshot().");
   }
   if (snap.version !== SNAPSHOT_VERSION) {
-    throw new BatonError("INVALID_OPTIONS", `Snapshot version ${String(snap.version)} is not supported; this baton reads version ${SNAPSHOT_VERSION}.`);
+    throw new BatonError(
+      "INVALID_OPTIONS",
+      `Snapshot version ${String(snap.version)} is not supported; this baton reads version ${SNAPSHOT_VERSION}.`,
+    );
   }
   return snap as TeamSnapshot;
 }

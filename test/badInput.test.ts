@@ -20,7 +20,6 @@ async function failure(run: () => unknown): Promise<BatonError> {
 const noop = (name: string) => defineTool({ name, description: "", parameters: z.object({}), execute: () => "" });
 
 describe("bad input gets a BatonError naming the problem and the fix", () => {
-
   it("an empty model list", async () => {
     runner = new Runner();
     const error = await failure(() => runner.run({ input: "hi", model: [] }));

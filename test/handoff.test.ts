@@ -37,17 +37,27 @@ describe("handoffs", () => {
         return { text: "# The launch\nIt happened on Tuesday." };
       },
     });
-    const result = await r.run({ input: "Research the latest launch, then write a blog post", model: ["sim/researcher", "sim/writer"], tools: [search] });
+    const result = await r.run({
+      input: "Research the latest launch, then write a blog post",
+      model: ["sim/researcher", "sim/writer"],
+      tools: [search],
+    });
     expect(result.status).toBe("completed");
     expect(result.finalOutput).toBe("# The launch\nIt happened on Tuesday.");
     expect(result.lastModel).toBe("sim/writer");
     expect(result.modelsUsed).toEqual(["sim/researcher", "sim/writer"]);
-    expect(result.handoffs).toEqual([{ from: "sim/researcher", to: "sim/writer", reason: "needs writing", task: "Write the blog post", step: 2, by: "model" }]);
+    expect(result.handoffs).toEqual([
+      { from: "sim/researcher", to: "sim/writer", reason: "needs writing", task: "Write the blog post", step: 2, by: "model" },
+    ]);
     expect(result.stepsUsed).toBe(3);
     // The writer saw everything: the user's input, the search and its result, the handoff and its result.
     expect(writerSaw.map((m) => m.role)).toEqual(["user", "assistant", "tool", "assistant", "tool"]);
     expect(writerSaw[2]).toMatchObject({ role: "tool", name: "search", content: "3 results for latest launch" });
-    expect(writerSaw[4]).toMatchObject({ role: "tool", name: "transfer_to_sim_writer", content: expect.stringContaining("Transferred to sim/writer") });
+    expect(writerSaw[4]).toMatchObject({
+      role: "tool",
+      name: "transfer_to_sim_writer",
+      content: expect.stringContaining("Transferred to sim/writer"),
+    });
     expect(writerSystem).toContain("sim/researcher handed this task to you");
     expect(writerSystem).toContain("Write the blog post");
     expect(findTranscriptProblems(result.messages)).toEqual([]);
@@ -124,7 +134,14 @@ describe("handoffs", () => {
 
   it("two handoffs in one message: the first wins, the second gets an error result", async () => {
     const r = simRunner({
-      a: [{ toolCalls: [{ name: "transfer_to_sim_b", args: {} }, { name: "transfer_to_sim_c", args: {} }] }],
+      a: [
+        {
+          toolCalls: [
+            { name: "transfer_to_sim_b", args: {} },
+            { name: "transfer_to_sim_c", args: {} },
+          ],
+        },
+      ],
       b: [{ text: "B took it." }],
       c: [{ text: "C should not run." }],
     });

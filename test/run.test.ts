@@ -24,7 +24,11 @@ describe("a run with one model", () => {
     expect(result.stepsUsed).toBe(1);
     expect(result.steps[0]).toMatchObject({ step: 1, model: "sim/solo", text: "Hello there.", toolCalls: [], stopReason: "stop" });
     expect(result.steps[0]!.ms).toBeGreaterThanOrEqual(0);
-    expect(result.usage).toMatchObject({ inputTokens: 12, outputTokens: 3, byModel: { "sim/solo": { inputTokens: 12, outputTokens: 3, calls: 1 } } });
+    expect(result.usage).toMatchObject({
+      inputTokens: 12,
+      outputTokens: 3,
+      byModel: { "sim/solo": { inputTokens: 12, outputTokens: 3, calls: 1 } },
+    });
     expect(result.handoffs).toEqual([]);
     expect(result.messages).toEqual([
       { role: "user", content: "Say hello" },

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { defineTool, Runner, type RunEvent } from "../src/index.js";
+import { defineTool, type RunEvent, Runner } from "../src/index.js";
 
 let runner: Runner | undefined;
 afterEach(async () => {
@@ -8,7 +8,12 @@ afterEach(async () => {
   runner = undefined;
 });
 
-const lookup = defineTool({ name: "lookup", description: "look up", parameters: z.object({ key: z.string() }), execute: ({ key }) => `value of ${key}` });
+const lookup = defineTool({
+  name: "lookup",
+  description: "look up",
+  parameters: z.object({ key: z.string() }),
+  execute: ({ key }) => `value of ${key}`,
+});
 
 function researchWrite() {
   runner = new Runner({
@@ -53,7 +58,13 @@ describe("runner.stream", () => {
     }
     const deltas = events.filter((e) => e.type === "text.delta" && e.model === "sim/w").map((e) => (e as { text: string }).text);
     expect(deltas.join("")).toBe("The final post, in several words.");
-    expect(events.find((e) => e.type === "tool.result")).toMatchObject({ name: "lookup", content: "value of k", isError: false, model: "sim/r", step: 1 });
+    expect(events.find((e) => e.type === "tool.result")).toMatchObject({
+      name: "lookup",
+      content: "value of k",
+      isError: false,
+      model: "sim/r",
+      step: 1,
+    });
     expect(events.find((e) => e.type === "handoff")).toMatchObject({ from: "sim/r", to: "sim/w", reason: "write it", by: "model" });
     expect(events.at(-1)).toMatchObject({ type: "run.finished", result: { finalOutput: "The final post, in several words." } });
   });
@@ -73,9 +84,11 @@ describe("runner.stream", () => {
     const stream = researchWrite();
     const handoffs: string[] = [];
     let text = "";
-    stream.on("handoff", (e) => handoffs.push(`${e.from}->${e.to}`)).on("text.delta", (e) => {
-      text += e.text;
-    });
+    stream
+      .on("handoff", (e) => handoffs.push(`${e.from}->${e.to}`))
+      .on("text.delta", (e) => {
+        text += e.text;
+      });
     const result = await stream.result;
     expect(handoffs).toEqual(["sim/r->sim/w"]);
     expect(text).toBe("foundThe final post, in several words.");

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Runner, type RunEvent, type TeamSnapshot } from "../src/index.js";
+import { type RunEvent, Runner, type TeamSnapshot } from "../src/index.js";
 import type { SimRequest } from "../src/sim/index.js";
 
 const runners: Runner[] = [];
@@ -40,7 +40,11 @@ describe("long-lived teams", () => {
   it("queues runs called at once, in order", async () => {
     const team = echoRunner().team({ model: "sim/a" });
     const [x, y, z] = await Promise.all([team.run("1"), team.run("2"), team.run("3")]);
-    expect([x.finalOutput, y.finalOutput, z.finalOutput]).toEqual(["a heard 1 user messages", "a heard 2 user messages", "a heard 3 user messages"]);
+    expect([x.finalOutput, y.finalOutput, z.finalOutput]).toEqual([
+      "a heard 1 user messages",
+      "a heard 2 user messages",
+      "a heard 3 user messages",
+    ]);
   });
 
   it("snapshot() is versioned JSON without secrets, and from: snapshot continues the conversation", async () => {
@@ -51,7 +55,15 @@ describe("long-lived teams", () => {
     const snapshot = team.snapshot();
     const json = JSON.stringify(snapshot);
     expect(json).not.toContain("sk-secret");
-    expect(snapshot).toMatchObject({ version: 1, teamId: team.id, models: ["sim/a", "sim/b", "openai/gpt-4o-mini"], activeModel: "sim/a", runs: 2, stepsUsed: 2, handoffs: 0 });
+    expect(snapshot).toMatchObject({
+      version: 1,
+      teamId: team.id,
+      models: ["sim/a", "sim/b", "openai/gpt-4o-mini"],
+      activeModel: "sim/a",
+      runs: 2,
+      stepsUsed: 2,
+      handoffs: 0,
+    });
     expect(snapshot.transcript).toHaveLength(4);
     expect(snapshot.usage.byModel["sim/a"]!.calls).toBe(2);
     await team.stop();
@@ -65,7 +77,9 @@ describe("long-lived teams", () => {
 
   it("a snapshot of another version is refused with a clear error", () => {
     const runner = echoRunner();
-    expect(() => runner.team({ model: "sim/a", from: { version: 99, transcript: [] } as never })).toThrow(/Snapshot version 99 is not supported/);
+    expect(() => runner.team({ model: "sim/a", from: { version: 99, transcript: [] } as never })).toThrow(
+      /Snapshot version 99 is not supported/,
+    );
   });
 
   it("the active model is kept in the snapshot after a handoff", async () => {

@@ -36,7 +36,9 @@ describe("local tools", () => {
     });
     const result = await r.run({ input: "2+3?", model: "sim/m", tools: [add] });
     expect(sawResult).toBe('{"sum":5}');
-    expect(result.toolResults).toEqual([{ id: "call_0_0", name: "add", args: { a: 2, b: 3 }, result: '{"sum":5}', isError: false, ms: expect.any(Number) }]);
+    expect(result.toolResults).toEqual([
+      { id: "call_0_0", name: "add", args: { a: 2, b: 3 }, result: '{"sum":5}', isError: false, ms: expect.any(Number) },
+    ]);
     expect(result.finalOutput).toBe("The sum is 5.");
   });
 
@@ -44,7 +46,11 @@ describe("local tools", () => {
     let parameters: unknown;
     const r = simRunner({ m: (request) => ((parameters = request.tools.find((t) => t.name === "add")?.parameters), { text: "ok" }) });
     await r.run({ input: "hi", model: "sim/m", tools: [add] });
-    expect(parameters).toMatchObject({ type: "object", properties: { a: { type: "number" }, b: { type: "number" } }, required: ["a", "b"] });
+    expect(parameters).toMatchObject({
+      type: "object",
+      properties: { a: { type: "number" }, b: { type: "number" } },
+      required: ["a", "b"],
+    });
   });
 
   it("a tool that throws becomes an error result and the run goes on", async () => {

@@ -37,7 +37,10 @@ describe("transcript invariants", () => {
       { role: "tool", toolCallId: "1", name: "t", content: "a" },
       { role: "tool", toolCallId: "1", name: "t", content: "again" },
     ];
-    expect(findTranscriptProblems(messages).map((p) => p.problem)).toEqual(["tool result x answers no open tool call", "tool result 1 answers no open tool call"]);
+    expect(findTranscriptProblems(messages).map((p) => p.problem)).toEqual([
+      "tool result x answers no open tool call",
+      "tool result 1 answers no open tool call",
+    ]);
     const repaired = repairTranscript(messages);
     expect(repaired).toHaveLength(2);
     expect(findTranscriptProblems(repaired)).toEqual([]);
@@ -59,7 +62,11 @@ describe("transcript invariants", () => {
 
   it("provider-only parts are kept only for the same provider", () => {
     const messages: Message[] = [
-      { role: "assistant", content: "x", meta: { model: "anthropic/c", providerParts: [{ provider: "anthropic", kind: "thinking", data: { signature: "s" } }] } },
+      {
+        role: "assistant",
+        content: "x",
+        meta: { model: "anthropic/c", providerParts: [{ provider: "anthropic", kind: "thinking", data: { signature: "s" } }] },
+      },
     ];
     expect(repairTranscript(messages, { receiverProvider: "anthropic" })).toBe(messages);
     const forOpenAI = repairTranscript(messages, { receiverProvider: "openai" });

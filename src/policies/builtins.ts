@@ -1,7 +1,7 @@
 /** Built-in policies (DESIGN §6). Each is a PolicyFunction; combine them with `all`. */
 import { BatonError } from "../errors.js";
 import type { Message } from "../transcript.js";
-import type { PolicyContext, PolicyDecision, PolicyFunction, Policy } from "./types.js";
+import type { Policy, PolicyContext, PolicyDecision, PolicyFunction } from "./types.js";
 
 async function decide(policy: Policy, context: PolicyContext): Promise<PolicyDecision> {
   if (typeof policy !== "function") return policy;
@@ -34,7 +34,8 @@ export function all(...list: Policy[]): PolicyFunction {
       if (d.maxSteps !== undefined) merged.maxSteps = Math.min(merged.maxSteps ?? Number.POSITIVE_INFINITY, d.maxSteps);
       if (d.modelSettings) merged.modelSettings = { ...merged.modelSettings, ...d.modelSettings };
       if (d.tools) merged.tools = merged.tools ? merged.tools.filter((t) => d.tools!.includes(t)) : [...d.tools];
-      if (d.mcpServers) merged.mcpServers = merged.mcpServers ? merged.mcpServers.filter((s) => d.mcpServers!.includes(s)) : [...d.mcpServers];
+      if (d.mcpServers)
+        merged.mcpServers = merged.mcpServers ? merged.mcpServers.filter((s) => d.mcpServers!.includes(s)) : [...d.mcpServers];
       if (typeof d.messagePrepend === "string") systemPrepend.push(d.messagePrepend);
       else if (d.messagePrepend) {
         prependIsText = false;
@@ -47,10 +48,14 @@ export function all(...list: Policy[]): PolicyFunction {
       }
     }
     if (systemPrepend.length || prepend.length) {
-      merged.messagePrepend = prependIsText ? systemPrepend.join("\n\n") : [...asMessages(systemPrepend.join("\n\n") || undefined, "system"), ...prepend];
+      merged.messagePrepend = prependIsText
+        ? systemPrepend.join("\n\n")
+        : [...asMessages(systemPrepend.join("\n\n") || undefined, "system"), ...prepend];
     }
     if (appendText.length || append.length) {
-      merged.messageAppend = appendIsText ? appendText.join("\n\n") : [...append, ...asMessages(appendText.join("\n\n") || undefined, "user")];
+      merged.messageAppend = appendIsText
+        ? appendText.join("\n\n")
+        : [...append, ...asMessages(appendText.join("\n\n") || undefined, "user")];
     }
     return merged;
   };
@@ -64,7 +69,8 @@ export function byStep(plan: Record<number, string>): PolicyFunction {
   const starts = Object.keys(plan)
     .map(Number)
     .sort((a, b) => a - b);
-  if (starts.some((s) => !Number.isInteger(s) || s < 1)) throw new BatonError("POLICY_ERROR", "byStep keys are first steps of a range: whole numbers ≥ 1.");
+  if (starts.some((s) => !Number.isInteger(s) || s < 1))
+    throw new BatonError("POLICY_ERROR", "byStep keys are first steps of a range: whole numbers ≥ 1.");
   return ({ step }) => {
     let model: string | undefined;
     for (const start of starts) if (step >= start) model = plan[start];
@@ -84,7 +90,8 @@ export function maxHandoffs(n: number): PolicyFunction {
 export function budget(limits: { maxTokens?: number; maxCostUSD?: number }): PolicyFunction {
   return ({ usage }) => {
     const tokens = usage.inputTokens + usage.outputTokens;
-    if (limits.maxTokens !== undefined && tokens >= limits.maxTokens) return { stop: `budget: ${tokens} tokens used of ${limits.maxTokens}` };
+    if (limits.maxTokens !== undefined && tokens >= limits.maxTokens)
+      return { stop: `budget: ${tokens} tokens used of ${limits.maxTokens}` };
     if (limits.maxCostUSD !== undefined) {
       const cost = Object.values(usage.byModel).reduce((sum, m) => sum + (m.costUSD ?? 0), 0);
       if (cost >= limits.maxCostUSD) return { stop: `budget: $${cost.toFixed(4)} spent of $${limits.maxCostUSD}` };

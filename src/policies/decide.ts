@@ -32,12 +32,18 @@ export interface DecideInput {
 export function decideStep(input: DecideInput): StepVerdict {
   const decision = input.decision ?? {};
   if (typeof decision !== "object") {
-    return { kind: "error", error: new BatonError("POLICY_ERROR", `A policy must return an object or nothing; it returned ${typeof decision}.`) };
+    return {
+      kind: "error",
+      error: new BatonError("POLICY_ERROR", `A policy must return an object or nothing; it returned ${typeof decision}.`),
+    };
   }
   let maxSteps = input.maxSteps;
   if (decision.maxSteps !== undefined) {
     if (!Number.isInteger(decision.maxSteps) || decision.maxSteps < 1) {
-      return { kind: "error", error: new BatonError("POLICY_ERROR", `Policy returned maxSteps ${decision.maxSteps}; it must be a whole number ≥ 1.`) };
+      return {
+        kind: "error",
+        error: new BatonError("POLICY_ERROR", `Policy returned maxSteps ${decision.maxSteps}; it must be a whole number ≥ 1.`),
+      };
     }
     maxSteps = decision.maxSteps;
   }

@@ -20,7 +20,12 @@ const looping = () => ({ toolCalls: [{ name: "ping" }] });
 describe("built-in policies", () => {
   it("byStep picks a model per step range", async () => {
     const r = simRunner({ a: looping, b: (req: SimRequest) => (req.callIndex < 1 ? looping() : { text: "b done" }) });
-    const result = await r.run({ input: "go", model: ["sim/a", "sim/b"], tools: [ping], policy: policies.byStep({ 1: "sim/a", 3: "sim/b" }) });
+    const result = await r.run({
+      input: "go",
+      model: ["sim/a", "sim/b"],
+      tools: [ping],
+      policy: policies.byStep({ 1: "sim/a", 3: "sim/b" }),
+    });
     expect(result.steps.map((s) => s.model)).toEqual(["sim/a", "sim/a", "sim/b", "sim/b"]);
     expect(result.handoffs).toMatchObject([{ from: "sim/a", to: "sim/b", by: "policy" }]);
     expect(result.finalOutput).toBe("b done");
@@ -48,7 +53,10 @@ describe("built-in policies", () => {
       providers: {
         openai: {
           kind: "sim",
-          scripts: { "gpt-4o": () => (call++ < 5 ? { toolCalls: [{ name: "ping" }], usage: { inputTokens: 100_000, outputTokens: 10_000 } } : { text: "ok" }) },
+          scripts: {
+            "gpt-4o": () =>
+              call++ < 5 ? { toolCalls: [{ name: "ping" }], usage: { inputTokens: 100_000, outputTokens: 10_000 } } : { text: "ok" },
+          },
         },
       },
     });
@@ -90,7 +98,9 @@ describe("built-in policies", () => {
 
   it("finishBy(step) asks for the final answer from that step on", async () => {
     const systems: (string | undefined)[] = [];
-    const r = simRunner({ a: (req: SimRequest) => (systems.push(req.system), req.system?.includes("final answer") ? { text: "final" } : looping()) });
+    const r = simRunner({
+      a: (req: SimRequest) => (systems.push(req.system), req.system?.includes("final answer") ? { text: "final" } : looping()),
+    });
     const result = await r.run({ input: "go", model: "sim/a", tools: [ping], policy: policies.finishBy(3) });
     expect(result.stepsUsed).toBe(3);
     expect(systems[0]).toBeUndefined();

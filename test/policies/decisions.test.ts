@@ -78,21 +78,38 @@ describe("policy decisions", () => {
     await r.run({
       input: "hi",
       model: "sim/a",
-      policy: { messagePrepend: [{ role: "user", content: "context first" }, { role: "assistant", content: "noted" }], messageAppend: [{ role: "user", content: "last" }] },
+      policy: {
+        messagePrepend: [
+          { role: "user", content: "context first" },
+          { role: "assistant", content: "noted" },
+        ],
+        messageAppend: [{ role: "user", content: "last" }],
+      },
     });
     expect(requests[0]!.messages.map((m) => m.content)).toEqual(["context first", "noted", "hi", "last"]);
   });
 
   it("maxSteps sticks for the run", async () => {
     const r = simRunner({ a: () => ({ toolCalls: [{ name: "ping" }] }) });
-    const result = await r.run({ input: "go", model: "sim/a", tools: [ping], maxSteps: 10, policy: ({ step }) => (step === 1 ? { maxSteps: 2 } : {}) });
+    const result = await r.run({
+      input: "go",
+      model: "sim/a",
+      tools: [ping],
+      maxSteps: 10,
+      policy: ({ step }) => (step === 1 ? { maxSteps: 2 } : {}),
+    });
     expect(result.status).toBe("max_steps");
     expect(result.stepsUsed).toBe(2);
   });
 
   it("stop ends the run with status stopped and the reason", async () => {
     const r = simRunner({ a: () => ({ toolCalls: [{ name: "ping" }] }) });
-    const result = await r.run({ input: "go", model: "sim/a", tools: [ping], policy: ({ step }) => (step === 3 ? { stop: "enough" } : {}) });
+    const result = await r.run({
+      input: "go",
+      model: "sim/a",
+      tools: [ping],
+      policy: ({ step }) => (step === 3 ? { stop: "enough" } : {}),
+    });
     expect(result.status).toBe("stopped");
     expect(result.reason).toBe("enough");
     expect(result.stepsUsed).toBe(2);
@@ -101,7 +118,9 @@ describe("policy decisions", () => {
 
   it("modelSettings merge over the model's settings for that call", async () => {
     const requests: SimRequest[] = [];
-    const r = simRunner({ a: (request) => (requests.push(request), request.callIndex === 0 ? { toolCalls: [{ name: "ping" }] } : { text: "ok" }) });
+    const r = simRunner({
+      a: (request) => (requests.push(request), request.callIndex === 0 ? { toolCalls: [{ name: "ping" }] } : { text: "ok" }),
+    });
     await r.run({
       input: "hi",
       model: { model: "sim/a", settings: { temperature: 0.9, maxTokens: 100 } },
@@ -114,8 +133,17 @@ describe("policy decisions", () => {
 
   it("tools and mcpServers narrow what that call may use", async () => {
     const offered: string[][] = [];
-    const r = simRunner({ a: (request) => (offered.push(request.tools.map((t) => t.name)), request.callIndex === 0 ? { toolCalls: [{ name: "pong" }] } : { text: "ok" }) });
-    const result = await r.run({ input: "go", model: ["sim/a", "sim/b"], tools: [ping, pong], policy: ({ step }) => (step === 1 ? { tools: ["ping"] } : {}) });
+    const r = simRunner({
+      a: (request) => (
+        offered.push(request.tools.map((t) => t.name)), request.callIndex === 0 ? { toolCalls: [{ name: "pong" }] } : { text: "ok" }
+      ),
+    });
+    const result = await r.run({
+      input: "go",
+      model: ["sim/a", "sim/b"],
+      tools: [ping, pong],
+      policy: ({ step }) => (step === 1 ? { tools: ["ping"] } : {}),
+    });
     expect(offered[0]).toEqual(["ping", "transfer_to_sim_b"]);
     expect(offered[1]).toEqual(["ping", "pong", "transfer_to_sim_b"]);
     // pong was not granted on step 1: calling it is an error result, not a call.

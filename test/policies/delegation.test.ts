@@ -18,8 +18,18 @@ describe("delegation (ask_<id>)", () => {
   it("several ask_* calls in one message run in parallel and come back as tool results", async () => {
     const lead: SimScript = (req: SimRequest) =>
       req.callIndex === 0
-        ? { delegate: [{ to: "sim/b", task: "summarise part 1" }, { to: "sim/c", task: "summarise part 2" }] }
-        : { text: `Combined: ${req.messages.filter((m) => m.role === "tool").map((m) => m.content).join(" + ")}` };
+        ? {
+            delegate: [
+              { to: "sim/b", task: "summarise part 1" },
+              { to: "sim/c", task: "summarise part 2" },
+            ],
+          }
+        : {
+            text: `Combined: ${req.messages
+              .filter((m) => m.role === "tool")
+              .map((m) => m.content)
+              .join(" + ")}`,
+          };
     const r = simRunner({
       a: lead,
       b: (req) => ({ text: `B did "${req.messages[0]!.content}"`, latencyMs: 200 }),
@@ -74,7 +84,14 @@ describe("delegation (ask_<id>)", () => {
 
   it("a failing delegate comes back as an error result and the caller goes on", async () => {
     const r = new Runner({
-      providers: { sim: { scripts: { a: (req: SimRequest) => (req.callIndex === 0 ? { delegate: [{ to: "sim/b", task: "t" }] } : { text: "went on" }), b: () => ({ fault: { status: 400, message: "bad request" } }) } } },
+      providers: {
+        sim: {
+          scripts: {
+            a: (req: SimRequest) => (req.callIndex === 0 ? { delegate: [{ to: "sim/b", task: "t" }] } : { text: "went on" }),
+            b: () => ({ fault: { status: 400, message: "bad request" } }),
+          },
+        },
+      },
       retry: { maxRetries: 0 },
     });
     runner = r;

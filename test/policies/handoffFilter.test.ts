@@ -12,14 +12,21 @@ afterEach(async () => {
 
 const ping = defineTool({ name: "ping", description: "ping", parameters: z.object({}), execute: () => "pong" });
 
-async function receiverSees(filter?: Parameters<typeof runner.team>[0]["handoffFilter"]): Promise<{ seen: readonly Message[]; stored: readonly Message[] }> {
+async function receiverSees(
+  filter?: Parameters<typeof runner.team>[0]["handoffFilter"],
+): Promise<{ seen: readonly Message[]; stored: readonly Message[] }> {
   let seen: readonly Message[] = [];
   const scripts: Record<string, SimScript> = {
     a: [{ text: "looking", toolCalls: [{ name: "ping" }] }, { toolCalls: [{ name: "ping" }] }, { text: "over to b", handoff: "sim/b" }],
     b: (req) => ((seen = req.messages), { text: "b answers" }),
   };
   runner = new Runner({ providers: { sim: { scripts } } });
-  const result = await runner.run({ input: "question", model: ["sim/a", "sim/b"], tools: [ping], ...(filter ? { handoffFilter: filter } : {}) });
+  const result = await runner.run({
+    input: "question",
+    model: ["sim/a", "sim/b"],
+    tools: [ping],
+    ...(filter ? { handoffFilter: filter } : {}),
+  });
   return { seen, stored: result.messages };
 }
 
