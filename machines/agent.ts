@@ -14,7 +14,7 @@ import type {
   ToolCallEvent,
   ToolResultEvent,
 } from "../src/protocol.js";
-import type { ModelResponse, Provider, Usage } from "../src/providers/types.js";
+import type { ModelResponse, Provider, ToolSpec, Usage } from "../src/providers/types.js";
 import { type HandoffMode, type HandoffTarget, handoffTools } from "../src/tools/handoffTools.js";
 import type { Message } from "../src/transcript.js";
 
@@ -41,6 +41,8 @@ export interface AgentInput {
 
 export interface AgentContext extends AgentInput {
   handoffTargets: ReadonlyMap<string, HandoffTarget>;
+  /** The handoff tools this model is offered (fixed for the team's life). */
+  handoffSpecs: readonly ToolSpec[];
   runId: string;
   /** Working on a delegated subtask: no handoff or delegation tools. */
   delegated: boolean;
@@ -178,25 +180,29 @@ export const agentMachine = setup({
   },
 }).createMachine({
   id: "agent",
-  context: ({ input }) => ({
-    ...input,
-    handoffTargets: handoffTools(input.models, input.model.id, input.handoffMode).targets,
-    runId: "",
-    delegated: false,
-    transcript: [],
-    grant: undefined,
-    response: undefined,
-    stepStartedAt: 0,
-    attempt: 0,
-    retryDelayMs: 0,
-    lastError: undefined,
-    plans: [],
-    pending: {},
-    outcomes: {},
-    callSeq: 0,
-    usage: { inputTokens: 0, outputTokens: 0 },
-    calls: 0,
-  }),
+  context: ({ input }) => {
+    const handoffs = handoffTools(input.models, input.model.id, input.handoffMode);
+    return {
+      ...input,
+      handoffTargets: handoffs.targets,
+      handoffSpecs: handoffs.specs,
+      runId: "",
+      delegated: false,
+      transcript: [],
+      grant: undefined,
+      response: undefined,
+      stepStartedAt: 0,
+      attempt: 0,
+      retryDelayMs: 0,
+      lastError: undefined,
+      plans: [],
+      pending: {},
+      outcomes: {},
+      callSeq: 0,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      calls: 0,
+    };
+  },
   initial: "idle",
   on: {
     CANCEL: { target: ".idle", actions: "cancelPendingCalls" },
@@ -244,9 +250,7 @@ export const agentMachine = setup({
                 grant.prepend.length || grant.append.length
                   ? [...grant.prepend, ...context.transcript, ...grant.append]
                   : context.transcript,
-              tools: context.delegated
-                ? grant.tools.map((t) => t.spec)
-                : [...grant.tools.map((t) => t.spec), ...handoffTools(context.models, model.id, context.handoffMode).specs],
+              tools: context.delegated ? grant.tools.map((t) => t.spec) : [...grant.tools.map((t) => t.spec), ...context.handoffSpecs],
               settings: grant.settings,
               sessionId: context.teamId,
             },
