@@ -4,6 +4,8 @@ import type { ToolCallEvent, ToolCancelEvent, ToolResultEvent } from "../src/pro
 import type { Tool } from "../src/tools/defineTool.js";
 import { validateToolArgs } from "../src/tools/validateArgs.js";
 
+const DONE_PREFIX = "xstate.done.actor.";
+
 export interface ToolServiceInput {
   tools: readonly Tool[];
   /** Default per-call timeout for local tools, if any. */
@@ -18,7 +20,7 @@ export const toolServiceMachine = setup({
   types: {
     input: {} as ToolServiceInput,
     context: {} as { tools: Record<string, Tool>; timeoutMs: number | undefined },
-    events: {} as ToolCallEvent | ToolCancelEvent,
+    events: {} as ToolCallEvent | ToolCancelEvent | { type: `xstate.done.actor.${string}` },
   },
   actors: { toolCall },
 }).createMachine({
@@ -57,5 +59,7 @@ export const toolServiceMachine = setup({
       }),
     },
     "TOOL.CANCEL": { actions: stopChild(({ event }) => event.callId) },
+    // A finished call's actor would otherwise stay among the children for the team's life.
+    "xstate.done.actor.*": { actions: stopChild(({ event }) => event.type.slice(DONE_PREFIX.length)) },
   },
 });

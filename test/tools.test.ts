@@ -136,3 +136,21 @@ describe("local tools", () => {
     expect(seen).toEqual({ model: "sim/m", runId: result.runId, aborted: false });
   });
 });
+
+describe("the local tools service", () => {
+  it("leaves no actor behind for finished calls (long-lived teams do not grow)", async () => {
+    const { createActor, fromCallback } = await import("xstate");
+    const { toolServiceMachine } = await import("../machines/toolService.js");
+    const results: unknown[] = [];
+    const service = createActor(toolServiceMachine, { input: { tools: [add] } }).start();
+    const caller = createActor(fromCallback(({ receive }) => receive((event) => results.push(event)))).start();
+    for (let i = 0; i < 50; i++) {
+      service.send({ type: "TOOL.CALL", callId: `c${i}`, name: "add", args: { a: i, b: 1 }, replyTo: caller, model: "m", runId: "r" });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(results).toHaveLength(50);
+    expect(Object.keys(service.getSnapshot().children)).toEqual([]);
+    service.stop();
+    caller.stop();
+  });
+});
