@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultMaxTokens } from "../../src/providers/anthropicWire.js";
+import type { ModelRequest } from "../../src/providers/types.js";
 import { type SimServer, type SimTurn, startSimServer } from "../../src/sim/index.js";
 import type { Message } from "../../src/transcript.js";
 import { ANTHROPIC_MODEL, anthropicAt, lastBody, modelRequest, rejectionOf, searchTool, TEST_KEY, toolTranscript } from "./support.js";
@@ -15,7 +16,7 @@ async function serve(turns: SimTurn[], model = ANTHROPIC_MODEL): Promise<SimServ
   return server;
 }
 
-const request = (overrides = {}) => modelRequest("anthropic", ANTHROPIC_MODEL, overrides);
+const request = (overrides: Partial<ModelRequest> = {}) => modelRequest("anthropic", ANTHROPIC_MODEL, overrides);
 const thinkingOn = { extra: { thinking: { type: "enabled", budget_tokens: 1024 } } };
 
 describe("anthropic adapter: JSON", () => {
@@ -158,14 +159,14 @@ describe("anthropic adapter: JSON", () => {
 
 describe("anthropic adapter: streaming", () => {
   it("hands each text delta over as it arrives and maps usage", async () => {
-    const sim = await serve([{ text: "one two three four five", latencyMs: 300, usage: { inputTokens: 8, outputTokens: 5 } }]);
+    const sim = await serve([{ text: "one two three four five", latencyMs: 600, usage: { inputTokens: 8, outputTokens: 5 } }]);
     const started = Date.now();
     const deltas: Array<{ text: string; at: number }> = [];
     const response = await anthropicAt(sim).call(request({ onTextDelta: (text) => deltas.push({ text, at: Date.now() - started }) }));
     const done = Date.now() - started;
     expect(deltas.map((d) => d.text)).toEqual(["one ", "two ", "three ", "four ", "five"]);
     expect(response).toMatchObject({ text: "one two three four five", usage: { inputTokens: 8, outputTokens: 5 }, stopReason: "stop" });
-    expect(deltas[0]?.at).toBeLessThan(done - 120);
+    expect(deltas[0]?.at).toBeLessThan(done - 250);
     expect(lastBody(sim).stream).toBe(true);
   });
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createOpenAIProvider } from "../../src/providers/openai.js";
+import type { ModelRequest } from "../../src/providers/types.js";
 import { type SimServer, type SimTurn, startSimServer } from "../../src/sim/index.js";
 import { lastBody, modelRequest, OPENAI_MODEL, openaiAt, rejectionOf, searchTool, TEST_KEY, toolTranscript } from "./support.js";
 
@@ -14,7 +15,7 @@ async function serve(turns: SimTurn[], model = OPENAI_MODEL): Promise<SimServer>
   return server;
 }
 
-const request = (overrides = {}) => modelRequest("openai", OPENAI_MODEL, overrides);
+const request = (overrides: Partial<ModelRequest> = {}) => modelRequest("openai", OPENAI_MODEL, overrides);
 
 describe("openai adapter: JSON", () => {
   it("sends system, messages and settings under their wire names and maps the answer", async () => {
@@ -120,7 +121,7 @@ describe("openai adapter: JSON", () => {
 
 describe("openai adapter: streaming", () => {
   it("streams with include_usage and hands each delta over as it arrives", async () => {
-    const sim = await serve([{ text: "one two three four five", latencyMs: 300, usage: { inputTokens: 9, outputTokens: 5 } }]);
+    const sim = await serve([{ text: "one two three four five", latencyMs: 600, usage: { inputTokens: 9, outputTokens: 5 } }]);
     const started = Date.now();
     const deltas: Array<{ text: string; at: number }> = [];
     const response = await openaiAt(sim).call(request({ onTextDelta: (text) => deltas.push({ text, at: Date.now() - started }) }));
@@ -129,7 +130,7 @@ describe("openai adapter: streaming", () => {
     expect(response.text).toBe("one two three four five");
     expect(response.usage).toEqual({ inputTokens: 9, outputTokens: 5 });
     // The first delta came well before the answer was complete: nothing was buffered.
-    expect(deltas[0]?.at).toBeLessThan(done - 120);
+    expect(deltas[0]?.at).toBeLessThan(done - 250);
     expect(lastBody(sim)).toMatchObject({ stream: true, stream_options: { include_usage: true } });
   });
 

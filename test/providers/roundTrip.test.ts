@@ -158,7 +158,7 @@ describe("cross-provider transcripts", () => {
     expect(seenAssistant?.role === "assistant" && seenAssistant.meta?.providerParts).toEqual(
       assistant?.role === "assistant" && assistant.meta?.providerParts,
     );
-    expect((server.requests.at(-1)?.body as { thinking?: unknown }).thinking).toEqual(thinking.extra.thinking);
+    expect(server.requests.at(-1)?.body).toMatchObject({ thinking: thinking.extra.thinking });
   });
 
   it("anthropic → openai drops anthropic-only parts", async () => {

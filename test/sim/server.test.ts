@@ -34,6 +34,12 @@ const anthropicBody = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** A JSON response body, read loosely for assertions. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary wire JSON
+async function jsonOf(res: Response): Promise<any> {
+  return res.json();
+}
+
 /** SSE frames of a response body: one string per event. */
 function frames(text: string): string[] {
   return text.split("\n\n").filter((frame) => frame !== "");
@@ -57,15 +63,15 @@ describe("sim server basics", () => {
       "x-api-key": "sk-secret-1234567",
       "x-trace": "t1",
     });
-    expect((await res.json()).choices[0].message.content).toBe("first");
+    expect((await jsonOf(res)).choices[0].message.content).toBe("first");
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]).toMatchObject({ provider: "openai", path: "/v1/chat/completions", body: openaiBody(), status: 200 });
     expect(server.requests[0]?.headers["x-trace"]).toBe("t1");
     expect(JSON.stringify(server.requests)).not.toContain("sk-secret");
-    expect((await (await post(url, openaiBody())).json()).choices[0].message.content).toBe("second");
+    expect((await jsonOf(await post(url, openaiBody()))).choices[0].message.content).toBe("second");
     server.reset();
     expect(server.requests).toHaveLength(0);
-    expect((await (await post(url, openaiBody())).json()).choices[0].message.content).toBe("first");
+    expect((await jsonOf(await post(url, openaiBody()))).choices[0].message.content).toBe("first");
   });
 
   it("counts calls per model; a request the validator rejects uses no turn", async () => {
@@ -93,26 +99,26 @@ describe("sim server basics", () => {
     const openai = `${server.openaiBaseURL}/chat/completions`;
     const missing = await post(openai, openaiBody({ model: "nope" }));
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({
+    expect(await jsonOf(missing)).toMatchObject({
       error: { type: "invalid_request_error", code: "model_not_found", message: expect.stringContaining('"nope"') },
     });
     await post(openai, openaiBody());
     const exhausted = await post(openai, openaiBody());
     expect(exhausted.status).toBe(400);
-    expect((await exhausted.json()).error.message).toContain("has 1 turn(s) but call 2 was made");
+    expect((await jsonOf(exhausted)).error.message).toContain("has 1 turn(s) but call 2 was made");
     const anthropicMissing = await post(`${server.anthropicBaseURL}/v1/messages`, anthropicBody());
     expect(anthropicMissing.status).toBe(404);
-    expect(await anthropicMissing.json()).toMatchObject({ type: "error", error: { type: "not_found_error" } });
+    expect(await jsonOf(anthropicMissing)).toMatchObject({ type: "error", error: { type: "not_found_error" } });
     const badJson = await post(`${server.anthropicBaseURL}/v1/messages`, "{not json");
     expect(badJson.status).toBe(400);
-    expect(await badJson.json()).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
+    expect(await jsonOf(badJson)).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
     expect((await fetch(`${server.url}/v1/models`)).status).toBe(404);
   });
 
   it("uses defaultScript for models without a script of their own", async () => {
     const server = await start({ scripts: {}, defaultScript: (r) => ({ text: `default for ${r.model}` }) });
     const res = await post(`${server.openaiBaseURL}/chat/completions`, openaiBody({ model: "any-model" }));
-    expect((await res.json()).choices[0].message.content).toBe("default for any-model");
+    expect((await jsonOf(res)).choices[0].message.content).toBe("default for any-model");
   });
 });
 
@@ -294,16 +300,16 @@ describe("faults", () => {
     const limited = await post(`${server.openaiBaseURL}/chat/completions`, openaiBody());
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("5");
-    expect(await limited.json()).toMatchObject({ error: { type: "requests", code: "rate_limit_exceeded" } });
+    expect(await jsonOf(limited)).toMatchObject({ error: { type: "requests", code: "rate_limit_exceeded" } });
     const overloaded = await post(`${server.anthropicBaseURL}/v1/messages`, anthropicBody({ stream: true }));
     expect(overloaded.status).toBe(529);
-    expect(await overloaded.json()).toEqual({ type: "error", error: { type: "overloaded_error", message: "busy" }, request_id: null });
+    expect(await jsonOf(overloaded)).toEqual({ type: "error", error: { type: "overloaded_error", message: "busy" }, request_id: null });
   });
 
   it("latency delays a JSON answer", async () => {
     const server = await start({ scripts: { "gpt-4o-mini": [{ text: "slow", latencyMs: 150 }] } });
     const started = Date.now();
-    await (await post(`${server.openaiBaseURL}/chat/completions`, openaiBody())).json();
+    await jsonOf(await post(`${server.openaiBaseURL}/chat/completions`, openaiBody()));
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 
@@ -331,7 +337,7 @@ describe("faults", () => {
     const server = await start({
       scripts: { "gpt-4o-mini": [{ toolCalls: [{ name: "search", args: { q: "x" } }], fault: { malformedToolArgs: true } }] },
     });
-    const body = await (await post(`${server.openaiBaseURL}/chat/completions`, openaiBody())).json();
+    const body = await jsonOf(await post(`${server.openaiBaseURL}/chat/completions`, openaiBody()));
     const args = body.choices[0].message.tool_calls[0].function.arguments;
     expect(() => JSON.parse(args)).toThrow();
   });

@@ -1,0 +1,183 @@
+/**
+ * Translation between the neutral transcript and OpenAI Chat Completions: request bodies,
+ * JSON responses, and streamed chunks. Pure: no SDK client, no I/O.
+ */
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionCreateParamsBase,
+  ChatCompletionMessageParam,
+  ChatCompletionTool,
+} from "openai/resources/chat/completions";
+import type { Message, ToolCall } from "../transcript.js";
+import { parseToolArgs } from "./toolArgs.js";
+import { openaiToolId } from "./toolIds.js";
+import type { ModelRequest, ModelResponse, StopReason, ToolSpec, Usage } from "./types.js";
+
+export interface OpenAIWireOptions {
+  /** OpenAI-compatible server: `max_tokens` instead of `max_completion_tokens`. */
+  compatible: boolean;
+}
+
+/** Tool results have no error flag on this wire, so an error result says so in its text. */
+export function toolResultText(content: string, isError: boolean | undefined): string {
+  if (!isError || /^error\b/i.test(content.trim())) return content;
+  return `Error: ${content}`;
+}
+
+export function toOpenAIMessages(system: string | undefined, messages: readonly Message[]): ChatCompletionMessageParam[] {
+  const out: ChatCompletionMessageParam[] = [];
+  if (system) out.push({ role: "system", content: system });
+  for (const message of messages) {
+    switch (message.role) {
+      case "system":
+      case "user":
+        out.push({ role: message.role, content: message.content });
+        break;
+      case "assistant": {
+        const calls = message.toolCalls ?? [];
+        if (calls.length === 0) {
+          out.push({ role: "assistant", content: message.content });
+          break;
+        }
+        out.push({
+          role: "assistant",
+          content: message.content === "" ? null : message.content,
+          tool_calls: calls.map((call) => ({
+            id: openaiToolId(call.id),
+            type: "function" as const,
+            function: { name: call.name, arguments: JSON.stringify(call.args) },
+          })),
+        });
+        break;
+      }
+      case "tool":
+        out.push({
+          role: "tool",
+          tool_call_id: openaiToolId(message.toolCallId),
+          content: toolResultText(message.content, message.isError),
+        });
+        break;
+    }
+  }
+  return out;
+}
+
+export function toOpenAITools(tools: readonly ToolSpec[]): ChatCompletionTool[] {
+  return tools.map((tool) => ({
+    type: "function" as const,
+    function: { name: tool.name, description: tool.description, parameters: { type: "object", ...tool.parameters } },
+  }));
+}
+
+/** The request body, without `stream` (the adapter adds it). Settings map to wire names; `extra` goes last. */
+export function toOpenAIParams(request: ModelRequest, options: OpenAIWireOptions): ChatCompletionCreateParamsBase {
+  const { settings } = request;
+  const body: ChatCompletionCreateParamsBase = {
+    model: request.model,
+    messages: toOpenAIMessages(request.system, request.messages),
+  };
+  if (request.tools.length > 0) body.tools = toOpenAITools(request.tools);
+  if (settings.temperature !== undefined) body.temperature = settings.temperature;
+  if (settings.topP !== undefined) body.top_p = settings.topP;
+  if (settings.maxTokens !== undefined) {
+    if (options.compatible) body.max_tokens = settings.maxTokens;
+    else body.max_completion_tokens = settings.maxTokens;
+  }
+  if (settings.stop?.length) body.stop = settings.stop;
+  return settings.extra ? ({ ...body, ...settings.extra } as ChatCompletionCreateParamsBase) : body;
+}
+
+export function mapFinishReason(reason: string | null | undefined, hasToolCalls: boolean): StopReason {
+  switch (reason) {
+    case "length":
+      return "length";
+    case "content_filter":
+      return "content_filter";
+    case "tool_calls":
+    case "function_call":
+      return "tool_calls";
+    default:
+      // Some compatible servers say "stop" while returning tool calls.
+      return hasToolCalls ? "tool_calls" : "stop";
+  }
+}
+
+function toUsage(usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): Usage {
+  return { inputTokens: usage?.prompt_tokens ?? 0, outputTokens: usage?.completion_tokens ?? 0 };
+}
+
+function toolCall(id: string, name: string, argsText: string): ToolCall {
+  const { args, argsError } = parseToolArgs(argsText);
+  return argsError === undefined ? { id, name, args } : { id, name, args, argsError };
+}
+
+export function fromOpenAICompletion(completion: ChatCompletion): ModelResponse {
+  const choice = completion.choices[0];
+  const message = choice?.message;
+  const toolCalls: ToolCall[] = [];
+  for (const call of message?.tool_calls ?? []) {
+    if (call.type === "function") toolCalls.push(toolCall(call.id, call.function.name, call.function.arguments));
+  }
+  const refusal = message?.refusal ?? undefined;
+  const text = message?.content ?? refusal ?? "";
+  const stopReason = !message?.content && refusal ? "content_filter" : mapFinishReason(choice?.finish_reason, toolCalls.length > 0);
+  return { text, toolCalls, usage: toUsage(completion.usage), stopReason };
+}
+
+interface PartialCall {
+  id: string;
+  name: string;
+  args: string;
+}
+
+/**
+ * Folds streamed chunks into one response: text deltas are handed to `onText` as they arrive,
+ * tool-call fragments are joined by their `index`.
+ */
+export class OpenAIStreamAccumulator {
+  #text = "";
+  #refusal = "";
+  #calls = new Map<number, PartialCall>();
+  #finishReason: string | null = null;
+  #usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  readonly #onText: ((text: string) => void) | undefined;
+
+  constructor(onText?: (text: string) => void) {
+    this.#onText = onText;
+  }
+
+  /** True once a choice has reported its finish reason. */
+  get finished(): boolean {
+    return this.#finishReason !== null;
+  }
+
+  push(chunk: ChatCompletionChunk): void {
+    if (chunk.usage) this.#usage = toUsage(chunk.usage);
+    const choice = chunk.choices?.[0];
+    if (!choice) return;
+    const delta = choice.delta ?? {};
+    if (delta.content) {
+      this.#text += delta.content;
+      this.#onText?.(delta.content);
+    }
+    if (delta.refusal) this.#refusal += delta.refusal;
+    for (const fragment of delta.tool_calls ?? []) {
+      const call = this.#calls.get(fragment.index) ?? { id: "", name: "", args: "" };
+      if (fragment.id && !call.id) call.id = fragment.id;
+      if (fragment.function?.name && !call.name) call.name = fragment.function.name;
+      if (fragment.function?.arguments) call.args += fragment.function.arguments;
+      this.#calls.set(fragment.index, call);
+    }
+    if (choice.finish_reason) this.#finishReason = choice.finish_reason;
+  }
+
+  result(): ModelResponse {
+    const toolCalls = [...this.#calls.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([index, call]) => toolCall(call.id || `call_${index}`, call.name, call.args));
+    const text = this.#text || this.#refusal;
+    const stopReason = !this.#text && this.#refusal ? "content_filter" : mapFinishReason(this.#finishReason, toolCalls.length > 0);
+    return { text, toolCalls, usage: this.#usage, stopReason };
+  }
+}

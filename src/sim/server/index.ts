@@ -1,0 +1,2 @@
+export { startSimServer } from "./server.js";
+export type { RecordedRequest, SimServer, SimServerOptions } from "./types.js";

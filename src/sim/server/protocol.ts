@@ -1,0 +1,56 @@
+import type { ModelResponse, ToolSpec } from "../../providers/types.js";
+import type { Message } from "../../transcript.js";
+import type { SseEvent } from "./sse.js";
+
+/** A parsed JSON request body. */
+export type WireBody = Record<string, unknown>;
+
+/** A scripted answer, ready to be put on the wire. */
+export interface WireAnswer {
+  response: ModelResponse;
+  /** Send the tool calls' argument JSON broken. */
+  malformedToolArgs: boolean;
+  /** Unique per server, for response ids. */
+  seq: number;
+  /** Unix seconds. */
+  created: number;
+}
+
+/** What a script function sees of a wire request: neutral messages. */
+export interface NeutralRequest {
+  system?: string;
+  messages: Message[];
+  tools: ToolSpec[];
+}
+
+/** One provider's wire protocol as the sim server speaks it. */
+export interface WireProtocol {
+  provider: "openai" | "anthropic";
+  /** The first problem a strict server would reject the request for, or undefined. */
+  validate(body: WireBody): string | undefined;
+  toNeutral(body: WireBody): NeutralRequest;
+  isStream(body: WireBody): boolean;
+  /** The provider's error JSON for an HTTP status. */
+  errorBody(status: number, message: string): unknown;
+  /** Response headers the real API sends (request ids). */
+  headers(seq: number): Record<string, string>;
+  json(answer: WireAnswer, body: WireBody): unknown;
+  events(answer: WireAnswer, body: WireBody): SseEvent[];
+}
+
+/** The argument JSON of a tool call, broken on request (the closing brace dropped). */
+export function argumentsText(args: Record<string, unknown>, malformed: boolean): string {
+  const text = JSON.stringify(args);
+  return malformed ? text.slice(0, -1) : text;
+}
+
+/** Splits text into pieces of at most `size` characters, as a stream delivers partial JSON. */
+export function pieces(text: string, size = 12): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
