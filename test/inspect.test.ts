@@ -19,7 +19,7 @@ describe("inspection", () => {
     const systemIds = new Set(
       events
         .filter((e) => e.type === "@xstate.actor")
-        .map((e) => e.actorRef.systemId)
+        .map((e) => (e.actorRef as { systemId?: string }).systemId)
         .filter(Boolean),
     );
     expect([...systemIds].some((id) => id?.startsWith("team:"))).toBe(true);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { defineTool, type Message, policies, Runner } from "../../src/index.js";
+import { defineTool, type HandoffFilter, type Message, policies, Runner } from "../../src/index.js";
 import type { SimScript } from "../../src/sim/index.js";
 import { findTranscriptProblems } from "../../src/transcript.js";
 
@@ -12,9 +12,7 @@ afterEach(async () => {
 
 const ping = defineTool({ name: "ping", description: "ping", parameters: z.object({}), execute: () => "pong" });
 
-async function receiverSees(
-  filter?: Parameters<typeof runner.team>[0]["handoffFilter"],
-): Promise<{ seen: readonly Message[]; stored: readonly Message[] }> {
+async function receiverSees(filter?: HandoffFilter): Promise<{ seen: readonly Message[]; stored: readonly Message[] }> {
   let seen: readonly Message[] = [];
   const scripts: Record<string, SimScript> = {
     a: [{ text: "looking", toolCalls: [{ name: "ping" }] }, { toolCalls: [{ name: "ping" }] }, { text: "over to b", handoff: "sim/b" }],
