@@ -81,6 +81,16 @@ class TrackedStdioTransport extends StdioClientTransport {
   }
 }
 
+const STDIO_EXIT_GRACE_MS = 500;
+
+function terminate(pid: number): void {
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+}
+
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Errors that say something about the connection rather than about the tool call. */
@@ -170,7 +180,7 @@ export const mcpConnection = fromCallback<ConnectionCommand, ConnectionInput>(({
     closed = true;
     const message =
       kind === "stdio" ? `MCP server "${server}" exited` : `The connection to MCP server "${server}" was closed by the server`;
-    void stderrDone.then(() => {
+    void withTimeout(stderrDone, 500).then(() => {
       if (!stopped) report({ type: "CONN.CLOSED", gen, message, stderr: stderr.tail() });
     });
   };
@@ -195,7 +205,13 @@ export const mcpConnection = fromCallback<ConnectionCommand, ConnectionInput>(({
 
   const openStdio = async (config: Extract<ConnectConfig, { kind: "stdio" }>) => {
     const t = new TrackedStdioTransport(
-      { command: config.command, args: config.args, ...(config.env ? { env: config.env } : {}), ...(config.cwd ? { cwd: config.cwd } : {}), stderr: "pipe" },
+      {
+        command: config.command,
+        args: config.args,
+        ...(config.env ? { env: config.env } : {}),
+        ...(config.cwd ? { cwd: config.cwd } : {}),
+        stderr: "pipe",
+      },
       (started) => {
         pid = started;
         hooks.processStarted(started);
@@ -228,7 +244,12 @@ export const mcpConnection = fromCallback<ConnectionCommand, ConnectionInput>(({
           ? new SSEClientTransport(url, { requestInit })
           : new StreamableHTTPClientTransport(url, {
               requestInit,
-              reconnectionOptions: { maxRetries: 1, initialReconnectionDelay: 250, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 2 },
+              reconnectionOptions: {
+                maxRetries: 1,
+                initialReconnectionDelay: 250,
+                maxReconnectionDelay: 1000,
+                reconnectionDelayGrowFactor: 2,
+              },
             });
       const c = makeClient();
       transport = t;
@@ -327,9 +348,16 @@ export const mcpConnection = fromCallback<ConnectionCommand, ConnectionInput>(({
     const endedPid = pid;
     hooks.track(
       (async () => {
-        if (t instanceof StreamableHTTPClientTransport && t.sessionId) await withTimeout(t.terminateSession().catch(() => undefined), 1000);
+        if (t instanceof StreamableHTTPClientTransport && t.sessionId)
+          await withTimeout(
+            t.terminateSession().catch(() => undefined),
+            1000,
+          );
+        // A busy server may not exit on stdin EOF: after a short grace, SIGTERM (the SDK waits 2 s).
+        const grace = endedPid === undefined ? undefined : setTimeout(() => terminate(endedPid), STDIO_EXIT_GRACE_MS);
         await c?.close().catch(() => undefined);
         if (!c) await t?.close().catch(() => undefined);
+        clearTimeout(grace);
         if (endedPid !== undefined) hooks.processEnded(endedPid);
       })(),
     );

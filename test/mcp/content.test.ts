@@ -4,29 +4,46 @@ import { pickSamplingModel, toCreateMessageResult, toSampleRequest } from "../..
 
 describe("tool results as text", () => {
   it("joins text blocks and keeps the error flag", () => {
-    expect(toolResultText({ content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] })).toEqual({ content: "a\nb", isError: false });
-    expect(toolResultText({ content: [{ type: "text", text: "bad path" }], isError: true })).toEqual({ content: "bad path", isError: true });
+    expect(
+      toolResultText({
+        content: [
+          { type: "text", text: "a" },
+          { type: "text", text: "b" },
+        ],
+      }),
+    ).toEqual({ content: "a\nb", isError: false });
+    expect(toolResultText({ content: [{ type: "text", text: "bad path" }], isError: true })).toEqual({
+      content: "bad path",
+      isError: true,
+    });
     expect(toolResultText({ content: [] })).toEqual({ content: "", isError: false });
   });
 
   it("adds structured content as JSON unless a text block already carries it", () => {
     const weather = { temperature: 33, conditions: "Cloudy" };
-    expect(toolResultText({ content: [{ type: "text", text: JSON.stringify(weather, null, 2) }], structuredContent: weather }).content).toBe(
-      JSON.stringify(weather, null, 2),
-    );
+    expect(
+      toolResultText({ content: [{ type: "text", text: JSON.stringify(weather, null, 2) }], structuredContent: weather }).content,
+    ).toBe(JSON.stringify(weather, null, 2));
     expect(toolResultText({ content: [{ type: "text", text: "Weather:" }], structuredContent: weather }).content).toBe(
       `Weather:\n${JSON.stringify(weather)}`,
     );
     expect(toolResultText({ content: [], structuredContent: { n: 1 } }).content).toBe('{"n":1}');
+    // server-filesystem's form: the text, and the same text wrapped as structured content
+    expect(toolResultText({ content: [{ type: "text", text: "file body" }], structuredContent: { content: "file body" } }).content).toBe(
+      "file body",
+    );
+    expect(toolResultText({ content: [{ type: "text", text: "Done: 3" }], structuredContent: { count: 3, ok: true } }).content).toBe(
+      'Done: 3\n{"count":3,"ok":true}',
+    );
   });
 
   it("summarises images, audio and resources instead of dumping base64", () => {
     const data = Buffer.alloc(3000, 1).toString("base64");
     expect(contentBlockText({ type: "image", data, mimeType: "image/png" })).toBe("[image: image/png, 2.9 KB]");
     expect(contentBlockText({ type: "audio", data: "AAAA", mimeType: "audio/wav" })).toBe("[audio: audio/wav, 3 B]");
-    expect(contentBlockText({ type: "resource_link", uri: "file:///a.txt", name: "a.txt", mimeType: "text/plain", description: "A file" })).toBe(
-      "[resource link: a.txt <file:///a.txt> (text/plain) A file]",
-    );
+    expect(
+      contentBlockText({ type: "resource_link", uri: "file:///a.txt", name: "a.txt", mimeType: "text/plain", description: "A file" }),
+    ).toBe("[resource link: a.txt <file:///a.txt> (text/plain) A file]");
     expect(contentBlockText({ type: "resource", resource: { uri: "demo://r/1", mimeType: "text/plain", text: "hello" } })).toBe(
       "[resource demo://r/1 (text/plain)]\nhello",
     );
@@ -56,7 +73,13 @@ describe("sampling", () => {
       maxTokens: 50,
       messages: [
         { role: "user", content: { type: "text", text: "hi" } },
-        { role: "assistant", content: [{ type: "text", text: "a" }, { type: "image", data: "", mimeType: "image/png" }] },
+        {
+          role: "assistant",
+          content: [
+            { type: "text", text: "a" },
+            { type: "image", data: "", mimeType: "image/png" },
+          ],
+        },
       ],
     });
     expect(request).toEqual({

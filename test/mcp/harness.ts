@@ -19,9 +19,7 @@ export const MEMORY = path.join(modules, "server-memory/dist/index.js");
 export const LOOPBACK = path.resolve(import.meta.dirname, "fixtures/loopback.mjs");
 export const NODE = process.execPath;
 
-type HostEvent =
-  | { type: "SPAWN"; logic: AnyActorLogic; systemId: string; input: unknown }
-  | { type: "STOP"; ref: AnyActorRef };
+type HostEvent = { type: "SPAWN"; logic: AnyActorLogic; systemId: string; input: unknown } | { type: "STOP"; ref: AnyActorRef };
 
 const hostMachine = setup({ types: { events: {} as HostEvent } }).createMachine({
   on: {
@@ -58,7 +56,12 @@ export interface Harness {
   /** Sends TOOL.CALL to `mcp:<server>` and waits for its TOOL.RESULT. */
   call(server: string, tool: string, args?: Record<string, unknown>, extra?: Partial<ToolCallEvent>): Promise<ToolResultEvent>;
   /** Sends TOOL.CALL and returns the callId and the pending result. */
-  start(server: string, tool: string, args?: Record<string, unknown>, extra?: Partial<ToolCallEvent>): { callId: string; result: Promise<ToolResultEvent> };
+  start(
+    server: string,
+    tool: string,
+    args?: Record<string, unknown>,
+    extra?: Partial<ToolCallEvent>,
+  ): { callId: string; result: Promise<ToolResultEvent> };
   /** Sends LIST_TOOLS to `mcp:<server>` and waits for the TOOLS answer. */
   listTools(server: string): Promise<ToolsEvent>;
   close(): Promise<void>;
@@ -74,11 +77,14 @@ export function createHarness(init: Partial<McpPoolInit> = {}): Harness {
   root.send({
     type: "SPAWN",
     systemId: "test:collector",
-    logic: collectorLogic((result) => {
-      const waiter = waiters.get(result.callId);
-      if (waiter) waiter(result);
-      else early.set(result.callId, result);
-    }, (event) => toolsWaiters.shift()?.(event)),
+    logic: collectorLogic(
+      (result) => {
+        const waiter = waiters.get(result.callId);
+        if (waiter) waiter(result);
+        else early.set(result.callId, result);
+      },
+      (event) => toolsWaiters.shift()?.(event),
+    ),
     input: undefined,
   });
   const collector = root.system.get("test:collector") as AnyActorRef;

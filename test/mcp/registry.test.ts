@@ -78,12 +78,17 @@ describe("registry entries", () => {
   const registry = { origin: "/cfg/mcp.json", baseDir: "/cfg", entries: {} };
 
   it("resolves stdio entries named after the slug, with relative paths from the file's folder", () => {
-    const server = resolveRegistryEntry(registry, "acme/memory", {
-      command: "./bin/server",
-      args: ["--db", "${DB:-default.db}"],
-      env: { TOKEN: "${TOKEN}" },
-      cwd: "data",
-    }, { TOKEN: "t0k" });
+    const server = resolveRegistryEntry(
+      registry,
+      "acme/memory",
+      {
+        command: "./bin/server",
+        args: ["--db", "${DB:-default.db}"],
+        env: { TOKEN: "${TOKEN}" },
+        cwd: "data",
+      },
+      { TOKEN: "t0k" },
+    );
     expect(server.name).toBe("memory");
     expect(server.connect).toEqual({
       kind: "stdio",
@@ -95,7 +100,12 @@ describe("registry entries", () => {
   });
 
   it("resolves HTTP entries and their transport type", () => {
-    const sse = resolveRegistryEntry(registry, "legacy", { type: "sse", url: "http://h/sse", headers: { Authorization: "Bearer ${K}" } }, { K: "k" });
+    const sse = resolveRegistryEntry(
+      registry,
+      "legacy",
+      { type: "sse", url: "http://h/sse", headers: { Authorization: "Bearer ${K}" } },
+      { K: "k" },
+    );
     expect(sse.connect).toEqual({ kind: "http", url: "http://h/sse", headers: { Authorization: "Bearer k" }, transport: "sse" });
     const http = resolveRegistryEntry(registry, "remote", { serverUrl: "https://r.example/mcp", name: "renamed" }, {});
     expect(http.connect).toMatchObject({ kind: "http", transport: "auto" });

@@ -65,7 +65,12 @@ describe("spec resolution", () => {
     const http = resolveDirectSpec("https://example.com/mcp");
     expect(http.connect).toEqual({ kind: "http", url: "https://example.com/mcp", transport: "auto" });
     const stdio = resolveDirectSpec(`FOO=1 npx -y "@modelcontextprotocol/server-memory"`);
-    expect(stdio.connect).toEqual({ kind: "stdio", command: "npx", args: ["-y", "@modelcontextprotocol/server-memory"], env: { FOO: "1" } });
+    expect(stdio.connect).toEqual({
+      kind: "stdio",
+      command: "npx",
+      args: ["-y", "@modelcontextprotocol/server-memory"],
+      env: { FOO: "1" },
+    });
     expect(stdio.name).toBe("memory");
     expect(stdio.label).toBe("npx -y @modelcontextprotocol/server-memory");
   });

@@ -10,6 +10,7 @@ import type { ElicitationRequest } from "../../src/mcp/options.js";
 import { createHarness, EVERYTHING, type Harness, NODE, pidOf, waitFor } from "./harness.js";
 
 const everything = { command: NODE, args: [EVERYTHING, "stdio"] };
+const PROBE = path.join(import.meta.dirname, "fixtures/probeServer.mjs");
 const harnesses: Harness[] = [];
 const open = (init?: Parameters<typeof createHarness>[0]) => {
   const h = createHarness(init);
@@ -83,7 +84,7 @@ describe("server-everything over stdio", () => {
     try {
       const log = path.join(dir, "probe.log");
       const h = open();
-      await h.pool.ensure([{ command: NODE, args: [path.join(import.meta.dirname, "fixtures/cancelProbe.mjs")], env: { PROBE_LOG: log }, name: "probe" }]);
+      await h.pool.ensure([{ command: NODE, args: [PROBE], env: { PROBE_LOG: log }, name: "probe" }]);
       const first = h.start("probe", "wait", { ms: 20_000 });
       await waitFor(() => readLog(log).includes("started"), 5000, "the call to start");
       h.service("probe").send({ type: "TOOL.CANCEL", callId: first.callId });
@@ -116,19 +117,45 @@ describe("server-everything over stdio", () => {
 
   it("prefixes tool names with <server>__ only where two servers in one list clash", async () => {
     const h = open();
-    const tools = await h.pool.ensure([
-      { ...everything, name: "alpha" },
-      { ...everything, args: [...everything.args, "--other"], name: "beta" },
-    ]);
+    const tools = await h.pool.ensure([everything, { ...everything, args: [...everything.args, "--second"] }]);
+    expect(h.spawned).toEqual(["mcp:everything", "mcp:everything_2"]);
     const names = tools.map((t) => t.spec.name);
-    expect(names).toContain("alpha__echo");
-    expect(names).toContain("beta__echo");
+    expect(names).toContain("everything__echo");
+    expect(names).toContain("everything_2__echo");
     expect(names).not.toContain("echo");
-    const betaEcho = tools.find((t) => t.spec.name === "beta__echo");
-    expect(betaEcho).toMatchObject({ service: "mcp:beta", remoteName: "echo", source: "beta" });
-    expect(await h.call("beta", betaEcho!.remoteName, { message: "from beta" })).toMatchObject({ content: "Echo: from beta" });
-    const alone = await h.pool.ensure([{ ...everything, name: "alpha" }]);
+    const second = tools.find((t) => t.spec.name === "everything_2__echo");
+    expect(second).toMatchObject({ service: "mcp:everything_2", remoteName: "echo", source: "everything_2" });
+    expect(await h.call("everything_2", second!.remoteName, { message: "from the second" })).toMatchObject({
+      content: "Echo: from the second",
+    });
+    const alone = await h.pool.ensure([everything]);
     expect(alone.map((t) => t.spec.name)).toContain("echo");
+  });
+
+  it("refreshes its cached tool list on notifications/tools/list_changed", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "baton-tools-"));
+    try {
+      const h = open();
+      const spec = { command: NODE, args: [PROBE], env: { PROBE_LOG: path.join(dir, "probe.log") }, name: "probe" };
+      expect((await h.pool.ensure([spec])).map((t) => t.spec.name)).toEqual(["wait", "add_tool"]);
+      expect(await h.call("probe", "add_tool", { name: "late.tool", reply: "added later" })).toMatchObject({ content: "added late.tool" });
+      await waitFor(
+        () => (h.service("probe").getSnapshot() as { context: { tools: unknown[] } }).context.tools.length === 3,
+        5000,
+        "the refresh",
+      );
+      const listed = await h.listTools("probe");
+      expect(listed.tools.map((t) => t.spec.name)).toEqual(["wait", "add_tool", "late_tool"]);
+      const tools = await h.pool.ensure([spec]);
+      expect(tools.find((t) => t.spec.name === "late_tool")).toMatchObject({
+        remoteName: "late.tool",
+        spec: { description: "Added at runtime: added later" },
+      });
+      expect(await h.call("probe", "late.tool", {})).toMatchObject({ isError: false, content: "added later" });
+      expect(h.spawned).toEqual(["mcp:probe"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -136,7 +163,12 @@ describe("server-to-client requests", () => {
   it("answers sampling with the calling team's model, declines elicitation, and errors clearly without a model", async () => {
     const h = open();
     await h.pool.ensure([everything]);
-    const sampled = await h.call("everything", "trigger-sampling-request", { prompt: "a haiku", maxTokens: 20 }, { samplingModel: "sim/writer" });
+    const sampled = await h.call(
+      "everything",
+      "trigger-sampling-request",
+      { prompt: "a haiku", maxTokens: 20 },
+      { samplingModel: "sim/writer" },
+    );
     expect(sampled.isError).toBe(false);
     expect(sampled.content).toContain("sampled by sim/writer");
     expect(h.samples).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { BatonError, Runner, type RunEvent } from "../../src/index.js";
-import { type SimServer, startSimServer } from "../../src/sim/index.js";
+import { type SimServer, type SimServerOptions, startSimServer } from "../../src/sim/index.js";
 
 let server: SimServer | undefined;
 let runner: Runner | undefined;
@@ -10,7 +10,7 @@ afterEach(async () => {
   runner = server = undefined;
 });
 
-async function setup(scripts: Parameters<typeof startSimServer>[0]["scripts"], retry = { maxRetries: 2, baseDelayMs: 10, maxDelayMs: 50 }) {
+async function setup(scripts: SimServerOptions["scripts"], retry = { maxRetries: 2, baseDelayMs: 10, maxDelayMs: 50 }) {
   server = await startSimServer({ scripts });
   runner = new Runner({
     providers: { openai: { baseURL: server.openaiBaseURL, apiKey: "sk-live-secret-123" }, anthropic: { baseURL: server.anthropicBaseURL, apiKey: "sk-ant-secret-456" } },
@@ -24,7 +24,7 @@ describe("provider failures in a run", () => {
     const r = await setup({ "gpt-4o-mini": [{ fault: { status: 429, retryAfter: 0.3 } }, { text: "after the wait" }] });
     const stream = r.stream({ input: "x", model: "openai/gpt-4o-mini" });
     const retries: RunEvent[] = [];
-    stream.on("step.retry", (e) => retries.push({ type: "step.retry", ...e }));
+    stream.on("step.retry", (e) => retries.push(e));
     const started = performance.now();
     const result = await stream.result;
     expect(result.finalOutput).toBe("after the wait");
