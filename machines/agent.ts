@@ -107,7 +107,7 @@ export const agentMachine = setup({
           });
           continue;
         }
-        const correlationId = `${context.model.id}#${++seq}`;
+        const correlationId = `${context.teamId}:${context.model.id}#${++seq}`; // unique across teams: services are shared
         if (plan.kind === "delegate") {
           pending[correlationId] = { callId: call.id, service: undefined };
           enqueue.sendParent({ type: "DELEGATE", callId: correlationId, from: context.model.id, to: plan.to, task: plan.task, step });
