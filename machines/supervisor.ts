@@ -60,8 +60,12 @@ export type RunRequest = {
   maxHandoffs?: number;
 };
 
+/** Raised by the supervisor itself when a user callback fails mid-action. */
+type RunAbortEvent = { type: "RUN.ABORT"; error: ErrorData };
+
 type SupervisorEvent =
   | RunRequest
+  | RunAbortEvent
   | CancelEvent
   | StepRequestEvent
   | StepDoneEvent
@@ -176,7 +180,16 @@ export const supervisorMachine = setup({
           failure: undefined,
         });
         enqueue.emit({ type: "handoff", runId: run.runId, teamId: context.teamId, ...record });
-        const seen = context.handoffFilter ? context.handoffFilter(transcript, { from: params.from, to: params.to }) : transcript;
+        let seen: readonly Message[] = transcript;
+        if (context.handoffFilter) {
+          try {
+            seen = context.handoffFilter(transcript, { from: params.from, to: params.to });
+          } catch (error) {
+            const message = `The handoffFilter threw: ${error instanceof Error ? error.message : String(error)}`;
+            enqueue.raise({ type: "RUN.ABORT", error: { code: "POLICY_ERROR", message } });
+            return;
+          }
+        }
         enqueue.sendTo(context.agents[params.to]!, {
           type: "TASK",
           runId: run.runId,
@@ -367,6 +380,7 @@ export const supervisorMachine = setup({
           target: "idle",
           actions: { type: "fail", params: { error: { code: "CANCELLED", message: "The run was cancelled." } } },
         },
+        "RUN.ABORT": { target: "idle", actions: { type: "fail", params: ({ event }) => ({ error: (event as RunAbortEvent).error }) } },
         "AGENT.*": { actions: "emitProgress" },
         "STEP.DONE": {
           actions: enqueueActions(({ context, event, enqueue }) => {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { type Actor, type AnyActorLogic, type AnyActorRef, createActor, type InspectionEvent, type Observer } from "xstate";
 import type { RetryOptions } from "../machines/agent.js";
 import { runnerSystemMachine } from "../machines/runnerSystem.js";
@@ -43,6 +44,7 @@ export class Runner {
   #system: Actor<typeof runnerSystemMachine> | undefined;
   #mcp: McpPool | undefined;
   #closed = false;
+  #teamCount = 0;
 
   constructor(options: RunnerOptions = {}) {
     this.#options = options;
@@ -54,6 +56,7 @@ export class Runner {
       provider: (name) => this.#providers.get(name),
       mcpTools: (specs, signal) => this.#mcpTools(specs, signal),
       retry: this.#retry,
+      nextTeamId: () => `t${(++this.#teamCount).toString(36)}-${randomUUID().slice(0, 4)}`,
       forget: (team) => this.#teams.delete(team),
     };
   }

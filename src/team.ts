@@ -19,6 +19,8 @@ export interface TeamHost {
   provider(name: string): Provider;
   mcpTools(specs: readonly McpServerSpec[], signal?: AbortSignal): Promise<ToolEntry[]>;
   retry: RetryOptions;
+  /** A team id unique within the Runner's actor system (it is part of systemIds). */
+  nextTeamId(): string;
   forget(team: Team): void;
 }
 
@@ -56,7 +58,7 @@ export class Team {
     this.#host = host;
     this.#options = options;
     this.#stream = internal.stream;
-    this.id = internal.id ?? randomUUID().slice(0, 8);
+    this.id = internal.id ?? host.nextTeamId();
     this.models = this.#checked.models.map((m) => m.id);
     // Resolve every provider now so a missing key or unknown provider fails before any call.
     for (const model of this.#checked.models) host.provider(model.provider);
@@ -185,8 +187,20 @@ export class Team {
           reject(new BatonError(event.error.code, event.error.message, { details: event.error.details ?? {}, partial: event.partial }));
         }),
       ];
+      // A bug in a machine (or a throwing user callback) stops the supervisor: never hang on it.
+      const crash = supervisor.subscribe({
+        error: (error: unknown) => {
+          done();
+          reject(
+            new BatonError("INTERNAL", `Team ${this.id} stopped unexpectedly: ${error instanceof Error ? error.message : String(error)}`, {
+              cause: error,
+            }),
+          );
+        },
+      });
       const cancel = () => supervisor.send({ type: "CANCEL" });
       const done = () => {
+        crash.unsubscribe();
         for (const s of subscriptions) s.unsubscribe();
         signal?.removeEventListener("abort", cancel);
         this.#current = undefined;

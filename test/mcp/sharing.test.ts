@@ -15,7 +15,7 @@ describe("shared MCP services", () => {
     runner = new Runner({
       inspect: (e) => {
         // Root children are spawned with id = systemId (the systemId is registered just after this event).
-        const id = e.type === "@xstate.actor" ? e.actorRef.id : undefined;
+        const id = e.type === "@xstate.actor" ? (e.actorRef as { id?: string }).id : undefined;
         if (id?.startsWith("mcp:")) spawned.push(id);
       },
       providers: {

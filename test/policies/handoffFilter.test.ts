@@ -60,4 +60,12 @@ describe("handoff filters", () => {
     expect(findTranscriptProblems(seen)).toEqual([]);
     expect(seen.filter((m) => m.role === "tool").every((m) => m.role === "tool" && m.isError)).toBe(true);
   });
+
+  it("a filter that throws fails the run with POLICY_ERROR and the partial result", async () => {
+    const error = await receiverSees(() => {
+      throw new Error("filter bug");
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "POLICY_ERROR", message: expect.stringContaining("filter bug") });
+    expect((error as { partial: { handoffs: unknown[] } }).partial.handoffs).toHaveLength(1);
+  });
 });
