@@ -1,12 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { BatonError, defineTool, Runner } from "../src/index.js";
+import { BatonError, defineTool } from "../src/index.js";
+import { simRunners } from "./support/simRunner.js";
 
-let runner: Runner | undefined;
-afterEach(async () => {
-  await runner?.close();
-  runner = undefined;
-});
+const simRunner = simRunners();
 
 function waitForAbort(signal: AbortSignal): Promise<string> {
   return new Promise((_, reject) => signal.addEventListener("abort", () => reject(new Error("aborted")), { once: true }));
@@ -24,7 +21,7 @@ describe("cancellation", () => {
         return waitForAbort(context.signal);
       },
     });
-    runner = new Runner({ providers: { sim: { scripts: { a: [{ text: "working on it", toolCalls: [{ name: "hang" }] }] } } } });
+    const runner = simRunner({ a: [{ text: "working on it", toolCalls: [{ name: "hang" }] }] });
     const controller = new AbortController();
     const stream = runner.stream({ input: "go", model: "sim/a", tools: [hang], signal: controller.signal });
     let abortedAt = 0;
@@ -46,7 +43,7 @@ describe("cancellation", () => {
   });
 
   it("aborting during a slow model call aborts the call", async () => {
-    runner = new Runner({ providers: { sim: { scripts: { a: [{ text: "too late", latencyMs: 5_000 }] } } } });
+    const runner = simRunner({ a: [{ text: "too late", latencyMs: 5_000 }] });
     const controller = new AbortController();
     const started = performance.now();
     setTimeout(() => controller.abort(), 30);
@@ -57,14 +54,14 @@ describe("cancellation", () => {
 
   it("an already aborted signal cancels before any call", async () => {
     let called = false;
-    runner = new Runner({ providers: { sim: { scripts: { a: () => ((called = true), { text: "x" }) } } } });
+    const runner = simRunner({ a: () => ((called = true), { text: "x" }) });
     const error = await runner.run({ input: "go", model: "sim/a", signal: AbortSignal.abort() }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "CANCELLED" });
     expect(called).toBe(false);
   });
 
   it("a team survives a cancelled run and runs the next one", async () => {
-    runner = new Runner({ providers: { sim: { scripts: { a: [{ text: "slow", latencyMs: 5_000 }, { text: "second answer" }] } } } });
+    const runner = simRunner({ a: [{ text: "slow", latencyMs: 5_000 }, { text: "second answer" }] });
     const team = runner.team({ model: "sim/a" });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 20);
@@ -74,7 +71,7 @@ describe("cancellation", () => {
   });
 
   it("team.stop() cancels the run in flight", async () => {
-    runner = new Runner({ providers: { sim: { scripts: { a: [{ text: "slow", latencyMs: 5_000 }] } } } });
+    const runner = simRunner({ a: [{ text: "slow", latencyMs: 5_000 }] });
     const team = runner.team({ model: "sim/a" });
     const pending = team.run("go");
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { defineTool, type Message, Runner } from "../src/index.js";
-import type { SimRequest, SimScript } from "../src/sim/index.js";
+import { defineTool, type Message } from "../src/index.js";
+import type { SimRequest } from "../src/sim/index.js";
 import { findTranscriptProblems } from "../src/transcript.js";
+import { simRunners } from "./support/simRunner.js";
 
-let runner: Runner | undefined;
-afterEach(async () => {
-  await runner?.close();
-  runner = undefined;
-});
-
-function simRunner(scripts: Record<string, SimScript>) {
-  runner = new Runner({ providers: { sim: { scripts } } });
-  return runner;
-}
+const simRunner = simRunners();
 
 const search = defineTool({
   name: "search",
@@ -68,9 +60,10 @@ describe("handoffs", () => {
   it("offers transfer tools for every other model, described from the catalog or the model's description", async () => {
     let tools: SimRequest["tools"] = [];
     // openai is never called here; a key makes the provider valid.
-    runner = new Runner({
-      providers: { sim: { scripts: { a: (request) => ((tools = request.tools), { text: "done" }) } }, openai: { apiKey: "sk-test" } },
-    });
+    const runner = simRunner(
+      { a: (request) => ((tools = request.tools), { text: "done" }) },
+      { providers: { openai: { apiKey: "sk-test" } } },
+    );
     await runner.run({ input: "hi", model: ["sim/a", { model: "sim/b", description: "Good at poems." }, "openai/gpt-4o-mini"] });
     const names = tools.map((t) => t.name);
     expect(names).toEqual(["transfer_to_sim_b", "transfer_to_openai_gpt-4o-mini"]);
@@ -156,7 +149,7 @@ describe("handoffs", () => {
   });
 
   it("a team keeps the task with the model that last received it across runs", async () => {
-    runner = new Runner({ providers: { sim: { scripts: { a: [{ handoff: "sim/b" }], b: [{ text: "first" }, { text: "second" }] } } } });
+    const runner = simRunner({ a: [{ handoff: "sim/b" }], b: [{ text: "first" }, { text: "second" }] });
     const team = runner.team({ model: ["sim/a", "sim/b"] });
     expect((await team.run("one")).finalOutput).toBe("first");
     const second = await team.run("two");

@@ -1,19 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { defineTool, Runner } from "../src/index.js";
+import { defineTool } from "../src/index.js";
 import { findTranscriptProblems } from "../src/transcript.js";
+import { simRunners } from "./support/simRunner.js";
 
-let runner: Runner | undefined;
-afterEach(async () => {
-  await runner?.close();
-  runner = undefined;
-});
+const simRunner = simRunners();
 
 const ping = defineTool({ name: "ping", description: "ping", parameters: z.object({}), execute: () => "pong" });
 
 describe("limits", () => {
   it("maxSteps ends the run with status max_steps and the transcript so far, never a throw", async () => {
-    runner = new Runner({ providers: { sim: { scripts: { loop: () => ({ toolCalls: [{ name: "ping" }] }) } } } });
+    const runner = simRunner({ loop: () => ({ toolCalls: [{ name: "ping" }] }) });
     const result = await runner.run({ input: "loop forever", model: "sim/loop", tools: [ping], maxSteps: 3 });
     expect(result.status).toBe("max_steps");
     expect(result.stepsUsed).toBe(3);
@@ -23,14 +20,14 @@ describe("limits", () => {
   });
 
   it("maxSteps defaults to 10", async () => {
-    runner = new Runner({ providers: { sim: { scripts: { loop: () => ({ toolCalls: [{ name: "ping" }] }) } } } });
+    const runner = simRunner({ loop: () => ({ toolCalls: [{ name: "ping" }] }) });
     const result = await runner.run({ input: "loop", model: "sim/loop", tools: [ping] });
     expect(result.status).toBe("max_steps");
     expect(result.stepsUsed).toBe(10);
   });
 
   it("maxHandoffs ends a ping-pong with status max_steps", async () => {
-    runner = new Runner({ providers: { sim: { scripts: { a: () => ({ handoff: "sim/b" }), b: () => ({ handoff: "sim/a" }) } } } });
+    const runner = simRunner({ a: () => ({ handoff: "sim/b" }), b: () => ({ handoff: "sim/a" }) });
     const result = await runner.run({ input: "go", model: ["sim/a", "sim/b"], maxHandoffs: 2, maxSteps: 50 });
     expect(result.status).toBe("max_steps");
     expect(result.handoffs).toHaveLength(2);
@@ -39,7 +36,7 @@ describe("limits", () => {
   });
 
   it("maxHandoffs defaults to 10", async () => {
-    runner = new Runner({ providers: { sim: { scripts: { a: () => ({ handoff: "sim/b" }), b: () => ({ handoff: "sim/a" }) } } } });
+    const runner = simRunner({ a: () => ({ handoff: "sim/b" }), b: () => ({ handoff: "sim/a" }) });
     const result = await runner.run({ input: "go", model: ["sim/a", "sim/b"], maxSteps: 100 });
     expect(result.status).toBe("max_steps");
     expect(result.handoffs).toHaveLength(10);

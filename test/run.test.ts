@@ -1,17 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { Runner } from "../src/index.js";
-import type { SimScript } from "../src/sim/index.js";
+import { describe, expect, it } from "vitest";
+import { simRunners } from "./support/simRunner.js";
 
-let runner: Runner | undefined;
-afterEach(async () => {
-  await runner?.close();
-  runner = undefined;
-});
-
-function simRunner(scripts: Record<string, SimScript>) {
-  runner = new Runner({ providers: { sim: { scripts } } });
-  return runner;
-}
+const simRunner = simRunners();
 
 describe("a run with one model", () => {
   it("answers and reports steps, usage and the transcript", async () => {

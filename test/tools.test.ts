@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { defineTool, Runner } from "../src/index.js";
-import type { SimScript } from "../src/sim/index.js";
+import { defineTool } from "../src/index.js";
+import { simRunners } from "./support/simRunner.js";
 
-let runner: Runner | undefined;
-afterEach(async () => {
-  await runner?.close();
-  runner = undefined;
-});
-
-function simRunner(scripts: Record<string, SimScript>) {
-  runner = new Runner({ providers: { sim: { scripts } } });
-  return runner;
-}
+const simRunner = simRunners();
 
 const add = defineTool({
   name: "add",

@@ -1,18 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { defineTool, policies, Runner } from "../../src/index.js";
-import type { SimRequest, SimScript } from "../../src/sim/index.js";
+import { defineTool, policies } from "../../src/index.js";
+import type { SimRequest } from "../../src/sim/index.js";
+import { simRunners } from "../support/simRunner.js";
 
-let runner: Runner | undefined;
-afterEach(async () => {
-  await runner?.close();
-  runner = undefined;
-});
-
-function simRunner(scripts: Record<string, SimScript>) {
-  runner = new Runner({ providers: { sim: { scripts } }, retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 } });
-  return runner;
-}
+const simRunner = simRunners({ retry: { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5 } });
 
 const ping = defineTool({ name: "ping", description: "ping", parameters: z.object({}), execute: () => "pong" });
 const looping = () => ({ toolCalls: [{ name: "ping" }] });
@@ -49,18 +41,12 @@ describe("built-in policies", () => {
 
   it("budget({ maxCostUSD }) prices catalog models and reports cost in result.usage", async () => {
     let call = 0;
-    const r = new Runner({
-      providers: {
-        openai: {
-          kind: "sim",
-          scripts: {
-            "gpt-4o": () =>
-              call++ < 5 ? { toolCalls: [{ name: "ping" }], usage: { inputTokens: 100_000, outputTokens: 10_000 } } : { text: "ok" },
-          },
-        },
-      },
-    });
-    runner = r;
+    // A provider named "openai" backed by the sim provider: catalog prices apply to openai/gpt-4o.
+    const scripts = {
+      "gpt-4o": () =>
+        call++ < 5 ? { toolCalls: [{ name: "ping" }], usage: { inputTokens: 100_000, outputTokens: 10_000 } } : { text: "ok" },
+    };
+    const r = simRunner({}, { providers: { openai: { kind: "sim", scripts } } });
     const result = await r.run({ input: "go", model: "openai/gpt-4o", tools: [ping], policy: policies.budget({ maxCostUSD: 1 }) });
     // gpt-4o: $2.50 / M input, $10 / M output → $0.35 per call; stops before the 4th call.
     expect(result.status).toBe("stopped");

@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { defineTool, type PolicyContext, Runner } from "../../src/index.js";
-import type { SimRequest, SimScript } from "../../src/sim/index.js";
+import { defineTool, type PolicyContext } from "../../src/index.js";
+import type { SimRequest } from "../../src/sim/index.js";
 import { findTranscriptProblems } from "../../src/transcript.js";
+import { simRunners } from "../support/simRunner.js";
 
-let runner: Runner | undefined;
-afterEach(async () => {
-  await runner?.close();
-  runner = undefined;
-});
-
-function simRunner(scripts: Record<string, SimScript>) {
-  runner = new Runner({ providers: { sim: { scripts } }, retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 5 } });
-  return runner;
-}
+const simRunner = simRunners({ retry: { maxRetries: 1, baseDelayMs: 1, maxDelayMs: 5 } });
 
 const ping = defineTool({ name: "ping", description: "ping", parameters: z.object({}), execute: () => "pong" });
 const pong = defineTool({ name: "pong", description: "pong", parameters: z.object({}), execute: () => "ping" });

@@ -1,18 +1,9 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { Runner } from "../../src/index.js";
+import { describe, expect, it } from "vitest";
 import type { SimRequest, SimScript } from "../../src/sim/index.js";
 import { findTranscriptProblems } from "../../src/transcript.js";
+import { simRunners } from "../support/simRunner.js";
 
-let runner: Runner | undefined;
-afterEach(async () => {
-  await runner?.close();
-  runner = undefined;
-});
-
-function simRunner(scripts: Record<string, SimScript>) {
-  runner = new Runner({ providers: { sim: { scripts } } });
-  return runner;
-}
+const simRunner = simRunners();
 
 describe("delegation (ask_<id>)", () => {
   it("several ask_* calls in one message run in parallel and come back as tool results", async () => {
@@ -83,18 +74,13 @@ describe("delegation (ask_<id>)", () => {
   });
 
   it("a failing delegate comes back as an error result and the caller goes on", async () => {
-    const r = new Runner({
-      providers: {
-        sim: {
-          scripts: {
-            a: (req: SimRequest) => (req.callIndex === 0 ? { delegate: [{ to: "sim/b", task: "t" }] } : { text: "went on" }),
-            b: () => ({ fault: { status: 400, message: "bad request" } }),
-          },
-        },
+    const r = simRunner(
+      {
+        a: (req: SimRequest) => (req.callIndex === 0 ? { delegate: [{ to: "sim/b", task: "t" }] } : { text: "went on" }),
+        b: () => ({ fault: { status: 400, message: "bad request" } }),
       },
-      retry: { maxRetries: 0 },
-    });
-    runner = r;
+      { retry: { maxRetries: 0 } },
+    );
     const result = await r.run({ input: "x", model: ["sim/a", "sim/b"], handoffs: "delegate" });
     expect(result.finalOutput).toBe("went on");
     expect(result.toolResults[0]).toMatchObject({ name: "ask_sim_b", isError: true, result: expect.stringContaining("bad request") });

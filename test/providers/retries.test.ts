@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { BatonError, Runner, type RunEvent } from "../../src/index.js";
+import { BatonError, type RunEvent, Runner } from "../../src/index.js";
 import { type SimServer, type SimServerOptions, startSimServer } from "../../src/sim/index.js";
 
 let server: SimServer | undefined;
@@ -13,7 +13,10 @@ afterEach(async () => {
 async function setup(scripts: SimServerOptions["scripts"], retry = { maxRetries: 2, baseDelayMs: 10, maxDelayMs: 50 }) {
   server = await startSimServer({ scripts });
   runner = new Runner({
-    providers: { openai: { baseURL: server.openaiBaseURL, apiKey: "sk-live-secret-123" }, anthropic: { baseURL: server.anthropicBaseURL, apiKey: "sk-ant-secret-456" } },
+    providers: {
+      openai: { baseURL: server.openaiBaseURL, apiKey: "sk-live-secret-123" },
+      anthropic: { baseURL: server.anthropicBaseURL, apiKey: "sk-ant-secret-456" },
+    },
     retry,
   });
   return runner;
@@ -30,7 +33,12 @@ describe("provider failures in a run", () => {
     expect(result.finalOutput).toBe("after the wait");
     expect(performance.now() - started).toBeGreaterThanOrEqual(280);
     expect(retries).toHaveLength(1);
-    expect(retries[0]).toMatchObject({ model: "openai/gpt-4o-mini", attempt: 1, delayMs: 300, error: { code: "PROVIDER_ERROR", details: { status: 429 } } });
+    expect(retries[0]).toMatchObject({
+      model: "openai/gpt-4o-mini",
+      attempt: 1,
+      delayMs: 300,
+      error: { code: "PROVIDER_ERROR", details: { status: 429 } },
+    });
     expect(server!.requests.map((q) => q.status)).toEqual([429, 200]);
   });
 
@@ -61,7 +69,9 @@ describe("provider failures in a run", () => {
   });
 
   it("a stream cut mid-way is retried and the run completes", async () => {
-    const r = await setup({ "gpt-4o-mini": [{ text: "partial answer that gets cut", fault: { cutStreamAfter: 2 } }, { text: "whole answer" }] });
+    const r = await setup({
+      "gpt-4o-mini": [{ text: "partial answer that gets cut", fault: { cutStreamAfter: 2 } }, { text: "whole answer" }],
+    });
     const deltas: string[] = [];
     const stream = r.stream({ input: "x", model: "openai/gpt-4o-mini" });
     stream.on("text.delta", (e) => deltas.push(e.text));
@@ -72,7 +82,10 @@ describe("provider failures in a run", () => {
 
   it("malformed tool-call JSON becomes an error result the model can correct", async () => {
     const r = await setup({
-      "gpt-4o-mini": [{ toolCalls: [{ name: "transfer_to_sim_x", args: { reason: "r" } }], fault: { malformedToolArgs: true } }, { text: "corrected" }],
+      "gpt-4o-mini": [
+        { toolCalls: [{ name: "transfer_to_sim_x", args: { reason: "r" } }], fault: { malformedToolArgs: true } },
+        { text: "corrected" },
+      ],
     });
     const result = await r.run({ input: "x", model: ["openai/gpt-4o-mini", "sim/x"] });
     expect(result.toolResults[0]).toMatchObject({ isError: true, result: expect.stringMatching(/not valid JSON/) });
