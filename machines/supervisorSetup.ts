@@ -1,0 +1,311 @@
+import { type ActorRefFrom, emit, enqueueActions, setup } from "xstate";
+import { evaluatePolicy } from "../actors/evaluatePolicy.js";
+import type { ErrorData } from "../src/errors.js";
+import type { RunEvent } from "../src/events.js";
+import type { ModelRef } from "../src/models/modelRef.js";
+import { decideStep, handoffNote, type StepVerdict } from "../src/policies/decide.js";
+import type { Policy, PolicyContext, PolicyDecision } from "../src/policies/types.js";
+import { progressEvent } from "../src/progressEvents.js";
+import type {
+  AgentProgressEvent,
+  CancelEvent,
+  DelegateCancelEvent,
+  DelegateEvent,
+  FailedEvent,
+  FinalEvent,
+  HandoffEvent,
+  StepDoneEvent,
+  StepRequestEvent,
+  ToolResultEvent,
+} from "../src/protocol.js";
+import type { Provider } from "../src/providers/types.js";
+import type { HandoffRecord, RunStatus } from "../src/result.js";
+import { buildResult, type RunState, recordHandoff } from "../src/runState.js";
+import type { Tool } from "../src/tools/defineTool.js";
+import type { HandoffMode } from "../src/tools/handoffTools.js";
+import type { ToolEntry } from "../src/tools/toolEntry.js";
+import { type Message, repairTranscript, userMessage } from "../src/transcript.js";
+import { agentMachine, type RetryOptions } from "./agent.js";
+import { toolServiceMachine } from "./toolService.js";
+
+export type HandoffFilter = (transcript: readonly Message[], info: { from: string; to: string }) => Message[];
+
+export interface SupervisorInput {
+  teamId: string;
+  models: readonly ModelRef[];
+  providers: Readonly<Record<string, Provider>>;
+  localTools: readonly Tool[];
+  /** Every tool of the team: local and MCP. */
+  tools: readonly ToolEntry[];
+  mcpServers: readonly string[];
+  instructions?: string;
+  policy?: Policy;
+  maxSteps: number;
+  maxHandoffs: number;
+  handoffMode: HandoffMode;
+  handoffFilter?: HandoffFilter;
+  retry: RetryOptions;
+  stream: boolean;
+  samplingModel: string;
+  toolTimeoutMs?: number;
+  /** Restored state (team snapshots). */
+  transcript?: readonly Message[];
+  activeModel?: string;
+}
+
+export type RunRequest = {
+  type: "RUN";
+  runId: string;
+  input: string;
+  messages?: readonly Message[];
+  maxSteps?: number;
+  maxHandoffs?: number;
+};
+
+/** Raised by the supervisor itself when a user callback fails mid-action. */
+export type RunAbortEvent = { type: "RUN.ABORT"; error: ErrorData };
+
+type SupervisorEvent =
+  | RunRequest
+  | RunAbortEvent
+  | CancelEvent
+  | StepRequestEvent
+  | StepDoneEvent
+  | HandoffEvent
+  | FinalEvent
+  | FailedEvent
+  | DelegateEvent
+  | DelegateCancelEvent
+  | AgentProgressEvent;
+
+/** A delegated subtask in flight, keyed by the model doing it. */
+interface Delegation {
+  callId: string;
+  caller: string;
+  started: number;
+}
+
+export interface SupervisorContext extends Omit<SupervisorInput, "transcript" | "activeModel" | "providers" | "localTools"> {
+  transcript: Message[];
+  activeModel: string;
+  agents: Record<string, ActorRefFrom<typeof agentMachine>>;
+  run: RunState | undefined;
+  /** The note for the model that just received the task, given with its next grant. */
+  note: string | undefined;
+  /** The main model's pending request and how the policy ruled on it. */
+  verdict: StepVerdict | undefined;
+  /** Set while deciding after the active model failed. */
+  failure: (ErrorData & { model: string }) | undefined;
+  delegations: Record<string, Delegation>;
+}
+
+export function policyContext(context: SupervisorContext): PolicyContext {
+  const run = context.run!;
+  const ctx: PolicyContext = {
+    step: run.granted + 1,
+    model: context.activeModel,
+    models: context.models.map((m) => m.id),
+    messages: context.transcript,
+    toolsCalled: run.toolResults.map((t) => t.name),
+    handoffs: run.handoffs,
+    usage: run.usage,
+    tools: context.tools.map((t) => t.spec.name),
+    mcpServers: [...context.mcpServers],
+    maxSteps: run.maxSteps,
+    failures: run.failures,
+  };
+  if (context.failure) ctx.lastError = context.failure;
+  return ctx;
+}
+
+export const modelRef = (context: SupervisorContext, id: string) => context.models.find((m) => m.id === id)!;
+
+/**
+ * The supervisor's implementations: what each action does and how guards decide. The
+ * statechart that wires them is in `supervisor.ts`.
+ */
+export const supervisorSetup = setup({
+  types: {
+    input: {} as SupervisorInput,
+    context: {} as SupervisorContext,
+    events: {} as SupervisorEvent,
+    emitted: {} as RunEvent,
+  },
+  actors: { evaluatePolicy, agent: agentMachine, toolService: toolServiceMachine },
+  actions: {
+    emitProgress: emit(({ context, event }) =>
+      progressEvent(event as AgentProgressEvent, { runId: context.run?.runId ?? "", teamId: context.teamId }),
+    ),
+    /** Moves the task: records the handoff, makes the transcript valid for the receiver, sends TASK. */
+    transfer: enqueueActions(
+      ({ context, enqueue }, params: { from: string; to: string; reason: string; task: string; by: HandoffRecord["by"] }) => {
+        const run = context.run!;
+        const receiver = modelRef(context, params.to);
+        const transcript = repairTranscript(context.transcript, { receiverProvider: receiver.provider });
+        const record: HandoffRecord = { from: params.from, to: params.to, reason: params.reason, step: run.steps.length, by: params.by };
+        if (params.task) record.task = params.task;
+        enqueue.assign({
+          run: recordHandoff(run, record),
+          transcript,
+          activeModel: params.to,
+          note: handoffNote(params.to, params.from, params.reason, params.task),
+          failure: undefined,
+        });
+        enqueue.emit({ type: "handoff", runId: run.runId, teamId: context.teamId, ...record });
+        let seen: readonly Message[] = transcript;
+        if (context.handoffFilter) {
+          try {
+            seen = context.handoffFilter(transcript, { from: params.from, to: params.to });
+          } catch (error) {
+            const message = `The handoffFilter threw: ${error instanceof Error ? error.message : String(error)}`;
+            enqueue.raise({ type: "RUN.ABORT", error: { code: "POLICY_ERROR", message } });
+            return;
+          }
+        }
+        enqueue.sendTo(context.agents[params.to]!, {
+          type: "TASK",
+          runId: run.runId,
+          transcript: repairTranscript(seen, { receiverProvider: receiver.provider }),
+          handoff: { from: params.from, reason: params.reason, task: params.task },
+        });
+      },
+    ),
+    finish: enqueueActions(({ context, enqueue }, params: { status: RunStatus; reason?: string; output?: string }) => {
+      const run = context.run!;
+      const result = buildResult(
+        params.output === undefined ? run : { ...run, finalOutput: params.output },
+        context.transcript,
+        params.status,
+        context.activeModel,
+        params.reason,
+      );
+      enqueue.emit({ type: "run.finished", runId: run.runId, teamId: context.teamId, result });
+      enqueue.assign({ run: undefined, verdict: undefined, failure: undefined, note: undefined, delegations: {} });
+    }),
+    fail: enqueueActions(({ context, enqueue }, params: { error: ErrorData }) => {
+      const run = context.run!;
+      for (const agent of Object.values(context.agents)) enqueue.sendTo(agent, { type: "CANCEL" });
+      const partial = buildResult(run, context.transcript, "stopped", context.activeModel, params.error.message);
+      enqueue.emit({ type: "run.failed", runId: run.runId, teamId: context.teamId, error: params.error, partial });
+      enqueue.assign({ run: undefined, verdict: undefined, failure: undefined, note: undefined, delegations: {} });
+    }),
+    denyActive: ({ context }) => context.agents[context.activeModel]?.send({ type: "STEP.DENY", reason: "run ended" }),
+    startDelegation: enqueueActions(({ context, event, enqueue }) => {
+      const e = event as DelegateEvent;
+      const caller = context.agents[e.from];
+      const target = context.agents[e.to];
+      if (!caller) return;
+      const busy = e.to === context.activeModel || e.to in context.delegations || !target;
+      if (busy || context.handoffMode === "transfer") {
+        const reason = !target ? `${e.to} is not in this team` : `${e.to} is busy with another task; ask again later or do it yourself`;
+        const result: ToolResultEvent = { type: "TOOL.RESULT", callId: e.callId, content: `Error: ${reason}.`, isError: true, ms: 0 };
+        enqueue.sendTo(caller, result);
+        return;
+      }
+      enqueue.assign({ delegations: { ...context.delegations, [e.to]: { callId: e.callId, caller: e.from, started: performance.now() } } });
+      enqueue.sendTo(target, { type: "TASK", runId: context.run!.runId, transcript: [userMessage(e.task)], delegated: true });
+    }),
+    cancelDelegation: enqueueActions(({ context, event, enqueue }) => {
+      const e = event as DelegateCancelEvent;
+      const entry = Object.entries(context.delegations).find(([, d]) => d.callId === e.callId);
+      if (!entry) return;
+      const { [entry[0]]: _, ...rest } = context.delegations;
+      enqueue.sendTo(context.agents[entry[0]]!, { type: "CANCEL" });
+      enqueue.assign({ delegations: rest });
+    }),
+    grantDelegate: enqueueActions(({ context, event, enqueue }) => {
+      const model = (event as StepRequestEvent).model;
+      const run = context.run!;
+      const delegation = context.delegations[model]!;
+      if (run.granted >= run.maxSteps) {
+        const { [model]: _, ...rest } = context.delegations;
+        enqueue.sendTo(context.agents[model]!, { type: "STEP.DENY", reason: "step limit" });
+        const result: ToolResultEvent = {
+          type: "TOOL.RESULT",
+          callId: delegation.callId,
+          content: `Error: ${model} could not work on the subtask: maxSteps (${run.maxSteps}) reached.`,
+          isError: true,
+          ms: performance.now() - delegation.started,
+        };
+        enqueue.sendTo(context.agents[delegation.caller]!, result);
+        enqueue.assign({ delegations: rest });
+        return;
+      }
+      const verdict = decideStep({
+        decision: undefined,
+        model: modelRef(context, model),
+        models: context.models,
+        step: run.granted + 1,
+        stepsUsed: run.granted,
+        maxSteps: run.maxSteps,
+        instructions: context.instructions,
+        handoffNote: `You are ${model}. ${delegation.caller} asked you for this subtask; your final answer goes back to it.`,
+        tools: context.tools,
+      });
+      if (verdict.kind !== "grant") return;
+      enqueue.assign({ run: { ...run, granted: run.granted + 1 } });
+      enqueue.emit({ type: "step.started", runId: run.runId, teamId: context.teamId, model, step: verdict.grant.step });
+      enqueue.sendTo(context.agents[model]!, verdict.grant);
+    }),
+    answerDelegation: enqueueActions(({ context, event, enqueue }) => {
+      const e = event as FinalEvent | FailedEvent;
+      const delegation = context.delegations[e.model];
+      if (!delegation) return;
+      const { [e.model]: _, ...rest } = context.delegations;
+      const result: ToolResultEvent =
+        e.type === "FINAL"
+          ? {
+              type: "TOOL.RESULT",
+              callId: delegation.callId,
+              content: e.output,
+              isError: false,
+              ms: performance.now() - delegation.started,
+            }
+          : {
+              type: "TOOL.RESULT",
+              callId: delegation.callId,
+              content: `Error: ${e.model} failed on the subtask: ${e.error.message}`,
+              isError: true,
+              ms: performance.now() - delegation.started,
+            };
+      enqueue.sendTo(context.agents[delegation.caller]!, result);
+      enqueue.assign({ delegations: rest });
+    }),
+  },
+  guards: {
+    fromActive: ({ context, event }) => {
+      const sender = senderOf(event);
+      return sender === context.activeModel && !isDelegate(context, sender);
+    },
+    fromDelegate: ({ context, event }) => {
+      const sender = senderOf(event);
+      return sender !== undefined && isDelegate(context, sender);
+    },
+  },
+});
+
+/** The model an agent event comes from. */
+function senderOf(event: SupervisorEvent): string | undefined {
+  if ("model" in event) return event.model;
+  if (event.type === "HANDOFF") return event.from;
+  return undefined;
+}
+
+export function isDelegate(context: SupervisorContext, model: string): boolean {
+  return model in context.delegations;
+}
+
+export function verdictFor(context: SupervisorContext, decision: PolicyDecision | undefined): StepVerdict {
+  const run = context.run!;
+  return decideStep({
+    decision,
+    model: modelRef(context, context.activeModel),
+    models: context.models,
+    step: run.granted + 1,
+    stepsUsed: run.granted,
+    maxSteps: run.maxSteps,
+    instructions: context.instructions,
+    handoffNote: context.note,
+    tools: context.tools,
+  });
+}
