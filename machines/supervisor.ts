@@ -1,6 +1,7 @@
-import { assign, enqueueActions } from "xstate";
+import { and, assign, enqueueActions } from "xstate";
 import { type BatonError, toErrorData } from "../src/errors.js";
 import type { StepVerdict } from "../src/policies/decide.js";
+import type { PolicyDecision } from "../src/policies/types.js";
 import type { FailedEvent, FinalEvent, HandoffEvent } from "../src/protocol.js";
 import { newRunState, recordFailure, recordStep } from "../src/runState.js";
 import { repairTranscript, userMessage } from "../src/transcript.js";
@@ -118,6 +119,12 @@ export const supervisorMachine = supervisorSetup.createMachine({
           on: {
             "STEP.REQUEST": [
               { guard: "fromDelegate", actions: "grantDelegate" },
+              // No policy function to call: rule at once, without a promise actor per step.
+              {
+                guard: and(["fromActive", ({ context }) => typeof context.policy !== "function"]),
+                target: "ruling",
+                actions: assign(({ context }) => ({ verdict: verdictFor(context, context.policy as PolicyDecision | undefined) })),
+              },
               { guard: "fromActive", target: "deciding" },
               {
                 actions: ({ event, context }) => context.agents[event.model]?.send({ type: "STEP.DENY", reason: "not this model's turn" }),

@@ -1,10 +1,8 @@
 import { enqueueActions, setup, stopChild } from "xstate";
-import { toolCall } from "../actors/toolCall.js";
+import { type ToolFinishedEvent, toolCall } from "../actors/toolCall.js";
 import type { ToolCallEvent, ToolCancelEvent, ToolResultEvent } from "../src/protocol.js";
 import type { Tool } from "../src/tools/defineTool.js";
 import { validateToolArgs } from "../src/tools/validateArgs.js";
-
-const DONE_PREFIX = "xstate.done.actor.";
 
 export interface ToolServiceInput {
   tools: readonly Tool[];
@@ -20,7 +18,7 @@ export const toolServiceMachine = setup({
   types: {
     input: {} as ToolServiceInput,
     context: {} as { tools: Record<string, Tool>; timeoutMs: number | undefined },
-    events: {} as ToolCallEvent | ToolCancelEvent | { type: `xstate.done.actor.${string}` },
+    events: {} as ToolCallEvent | ToolCancelEvent | ToolFinishedEvent,
   },
   actors: { toolCall },
 }).createMachine({
@@ -60,6 +58,6 @@ export const toolServiceMachine = setup({
     },
     "TOOL.CANCEL": { actions: stopChild(({ event }) => event.callId) },
     // A finished call's actor would otherwise stay among the children for the team's life.
-    "xstate.done.actor.*": { actions: stopChild(({ event }) => event.type.slice(DONE_PREFIX.length)) },
+    "TOOL.FINISHED": { actions: stopChild(({ event }) => event.callId) },
   },
 });

@@ -125,7 +125,7 @@ function json(answer: WireAnswer, body: WireBody): AnthropicMessage {
   const content: ContentBlock[] = [];
   const thinking = thinkingBlock(answer, body);
   if (thinking) content.push({ type: "thinking", ...thinking });
-  if (response.text !== "") content.push({ type: "text", text: response.text, citations: null });
+  if (response.text !== "") content.push({ type: "text", text: response.text });
   for (const call of response.toolCalls) {
     content.push({
       type: "tool_use",
@@ -174,7 +174,7 @@ function events(answer: WireAnswer, body: WireBody): SseEvent[] {
     add({ type: "content_block_stop", index: index++ });
   }
   if (response.text !== "") {
-    add({ type: "content_block_start", index, content_block: { type: "text", text: "", citations: null } });
+    add({ type: "content_block_start", index, content_block: { type: "text", text: "" } });
     for (const piece of textChunks(response.text))
       add({ type: "content_block_delta", index, delta: { type: "text_delta", text: piece } }, true);
     add({ type: "content_block_stop", index: index++ });

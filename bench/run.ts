@@ -1,0 +1,144 @@
+/**
+ * `npm run bench` (`-- --quick` for tiny counts): baton against the raw SDKs and the peer
+ * frameworks on the same work, with the provider server in its own process. Prints the report
+ * and, in a full run, writes bench/results/<date>.md (and .json).
+ *
+ * Options: --quick, --out <file.md>, --no-write, --only <raw,baton,openaiAgents,langgraph>.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type Counts, FULL, QUICK } from "./counts.js";
+import { machineLine } from "./machine.js";
+import { renderReport } from "./report.js";
+import type { BenchResults } from "./results.js";
+import { IMPLEMENTATIONS, LABELS } from "./scenarios/index.js";
+import type { Endpoints, ImplementationKey } from "./scenarios/types.js";
+import { startSimServerProcess } from "./simServer.js";
+import { runTask } from "./workers.js";
+
+interface Args {
+  quick: boolean;
+  out: string | undefined;
+  write: boolean;
+  only: ImplementationKey[];
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { quick: false, out: undefined, write: true, only: [...IMPLEMENTATIONS] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--quick") args.quick = true;
+    else if (arg === "--no-write") args.write = false;
+    else if (arg === "--out") args.out = argv[++i];
+    else if (arg === "--only")
+      args.only = (argv[++i] ?? "").split(",").filter((k): k is ImplementationKey => IMPLEMENTATIONS.includes(k as ImplementationKey));
+    else throw new Error(`Unknown option ${arg}. Options: --quick, --out <file.md>, --no-write, --only <${IMPLEMENTATIONS.join(",")}>`);
+  }
+  return args;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const errorText = (error: unknown) => (error instanceof Error ? error.message.split("\n")[0]! : String(error));
+
+async function scenario(results: BenchResults, endpoints: Endpoints, counts: Counts, only: ImplementationKey[]): Promise<void> {
+  const broken = new Set<ImplementationKey>();
+  for (let rep = 0; rep < counts.reps; rep++) {
+    // Interleaved, and rotated each repetition so no implementation always runs first.
+    const order = only.map((_, i) => only[(i + rep) % only.length]!);
+    for (const impl of order) {
+      if (broken.has(impl)) continue;
+      try {
+        const result = await runTask({ kind: "scenario", impl, endpoints, counts });
+        if (result.kind !== "scenario") continue;
+        const f = result.figures;
+        results.scenario[impl] = [...(results.scenario[impl] ?? []), f];
+        log(
+          `  [${rep + 1}/${counts.reps}] ${LABELS[impl].padEnd(22)} seq ${f.seqMedianMs.toFixed(2)} ms, ${f.throughputRps.toFixed(0)} runs/s, ` +
+            `cpu ${f.cpuMsPerRun.toFixed(2)} ms/run, first delta ${f.firstDeltaMs.toFixed(2)} ms${f.correct ? "" : `, WRONG: ${f.errors[0]}`}`,
+        );
+      } catch (error) {
+        broken.add(impl);
+        results.failures.push(`${LABELS[impl]}: ${errorText(error)}`);
+        log(`  ${LABELS[impl]} failed: ${errorText(error)}`);
+      }
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const counts = args.quick ? QUICK : FULL;
+  const started = performance.now();
+  const results: BenchResults = {
+    date: new Date().toISOString().slice(0, 10),
+    machine: machineLine(),
+    quick: args.quick,
+    counts,
+    scenario: {},
+    failures: [],
+    transcript: [],
+    teams: [],
+    durationS: 0,
+  };
+  log(`Machine: ${results.machine}`);
+  const server = await startSimServerProcess();
+  log(`Sim server (pid ${server.pid}) at ${server.url}`);
+  const endpoints: Endpoints = { openaiBaseURL: server.openaiBaseURL, anthropicBaseURL: server.anthropicBaseURL };
+  try {
+    log("Scenario research → write:");
+    await scenario(results, endpoints, counts, args.only);
+    log("Transcript length:");
+    for (const impl of args.only.filter((k) => k === "raw" || k === "baton")) {
+      try {
+        const result = await runTask({ kind: "transcript", impl, endpoints, counts });
+        if (result.kind === "transcript") {
+          results.transcript.push(result.figures);
+          log(`  ${LABELS[impl]}: ${result.figures.points.map((p) => `${p.messages} → ${p.medianMs.toFixed(2)} ms`).join(", ")}`);
+        }
+      } catch (error) {
+        results.failures.push(`transcript length, ${LABELS[impl]}: ${errorText(error)}`);
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  log("MCP:");
+  try {
+    const result = await runTask({ kind: "mcp", counts });
+    if (result.kind === "mcp") {
+      results.mcp = result.figures;
+      log(
+        `  direct ${result.figures.direct.callMedianMs.toFixed(3)} ms, baton ${result.figures.baton.callMedianMs.toFixed(3)} ms per call`,
+      );
+      if (result.figures.errors.length) results.failures.push(`MCP: ${result.figures.errors.join("; ")}`);
+    }
+  } catch (error) {
+    results.failures.push(`MCP: ${errorText(error)}`);
+  }
+  log("Idle teams:");
+  for (const count of counts.teams) {
+    try {
+      const result = await runTask({ kind: "teams", count });
+      if (result.kind === "teams") {
+        results.teams.push(result.figures);
+        log(`  ${count} teams: ${(result.figures.rssBytes / 1024 ** 2).toFixed(0)} MB RSS`);
+      }
+    } catch (error) {
+      results.failures.push(`${count} idle teams: ${errorText(error)}`);
+    }
+  }
+  results.durationS = (performance.now() - started) / 1000;
+
+  const report = renderReport(results);
+  process.stdout.write(`\n${report}`);
+  const out = args.out ?? (args.quick ? undefined : fileURLToPath(new URL(`./results/${results.date}.md`, import.meta.url)));
+  if (out && args.write) {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, report);
+    writeFileSync(out.replace(/\.md$/, ".json"), `${JSON.stringify(results, null, 2)}\n`);
+    log(`\nWrote ${out}`);
+  }
+}
+
+await main();
