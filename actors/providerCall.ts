@@ -1,4 +1,5 @@
 import { fromPromise } from "xstate";
+import { extend } from "../src/extend.js";
 import type { ModelRequest, ModelResponse, Provider } from "../src/providers/types.js";
 
 export interface ProviderCallInput {
@@ -10,5 +11,5 @@ export interface ProviderCallInput {
 
 /** One model call. Stopping the actor aborts the HTTP request through `signal`. */
 export const providerCall = fromPromise<ModelResponse, ProviderCallInput>(({ input, signal }) =>
-  input.provider.call({ ...input.request, signal, ...(input.onTextDelta ? { onTextDelta: input.onTextDelta } : {}) }),
+  input.provider.call(extend(input.request, input.onTextDelta ? { signal, onTextDelta: input.onTextDelta } : { signal })),
 );

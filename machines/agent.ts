@@ -2,6 +2,7 @@ import { type AnyActorRef, assign, enqueueActions, sendParent, setup } from "xst
 import { providerCall } from "../actors/providerCall.js";
 import { assembleStep, type CallOutcome, type CallPlan, planToolCalls } from "../src/agentStep.js";
 import { BatonError, type ErrorData, toErrorData } from "../src/errors.js";
+import { extend } from "../src/extend.js";
 import type { ModelRef } from "../src/models/modelRef.js";
 import type {
   AgentProgressEvent,
@@ -32,7 +33,10 @@ export interface AgentInput {
   handoffMode: HandoffMode;
   provider: Provider;
   retry: RetryOptions;
-  /** Stream text deltas (runner.stream, teams with listeners). */
+  /**
+   * Report progress (text deltas, tool calls and results) to the supervisor, which turns it into
+   * events: runner.stream and teams. runner.run has no listener, so it skips that traffic.
+   */
   stream: boolean;
   /** Model that answers MCP sampling requests made during this agent's tool calls. */
   samplingModel: string;
@@ -92,19 +96,29 @@ export const agentMachine = setup({
       for (const plan of plans) {
         const { call } = plan;
         if (plan.kind === "transfer") continue;
-        enqueue.sendParent({ type: "AGENT.TOOL_CALLED", model: context.model.id, step, callId: call.id, name: call.name, args: call.args });
-        if (plan.kind === "error") {
-          outcomes[call.id] = { content: plan.content, isError: true, ms: 0 };
+        if (context.stream) {
           enqueue.sendParent({
-            type: "AGENT.TOOL_RESULT",
+            type: "AGENT.TOOL_CALLED",
             model: context.model.id,
             step,
             callId: call.id,
             name: call.name,
-            content: plan.content,
-            isError: true,
-            ms: 0,
+            args: call.args,
           });
+        }
+        if (plan.kind === "error") {
+          outcomes[call.id] = { content: plan.content, isError: true, ms: 0 };
+          if (context.stream)
+            enqueue.sendParent({
+              type: "AGENT.TOOL_RESULT",
+              model: context.model.id,
+              step,
+              callId: call.id,
+              name: call.name,
+              content: plan.content,
+              isError: true,
+              ms: 0,
+            });
           continue;
         }
         const correlationId = `${context.teamId}:${context.model.id}#${++seq}`; // unique across teams: services are shared
@@ -182,6 +196,8 @@ export const agentMachine = setup({
   id: "agent",
   context: ({ input }) => {
     const handoffs = handoffTools(input.models, input.model.id, input.handoffMode);
+    // A spread, not extend(): XState copies this context on every assign, and only a
+    // spread-built object of this size stays in V8's fast (non-dictionary) mode.
     return {
       ...input,
       handoffTargets: handoffs.targets,
@@ -359,8 +375,9 @@ export const agentMachine = setup({
             const { [event.callId]: _, ...rest } = context.pending;
             enqueue.assign({
               pending: rest,
-              outcomes: { ...context.outcomes, [pending.callId]: { content: event.content, isError: event.isError, ms: event.ms } },
+              outcomes: extend(context.outcomes, { [pending.callId]: { content: event.content, isError: event.isError, ms: event.ms } }),
             });
+            if (!context.stream) return;
             const plan = context.plans.find((p) => p.call.id === pending.callId);
             enqueue.sendParent({
               type: "AGENT.TOOL_RESULT",

@@ -7,6 +7,7 @@
  */
 import { type AnyActorRef, assign, enqueueActions, setup } from "xstate";
 import { type ConnectionHooks, type ConnectionInput, type ConnectionReport, mcpConnection } from "../actors/mcpConnection.js";
+import { extend } from "../src/extend.js";
 import { type McpSettings, restartDelay } from "../src/mcp/options.js";
 import {
   cancelledText,
@@ -177,7 +178,7 @@ export const mcpServiceMachine = setup({
         });
       }
       if (params.mode === "send") {
-        enqueue.assign({ inFlight: { ...context.inFlight, [call.callId]: call } });
+        enqueue.assign({ inFlight: extend(context.inFlight, { [call.callId]: call }) });
         send(enqueue, context, call);
       } else {
         enqueue.assign({ waiting: [...context.waiting, call] });

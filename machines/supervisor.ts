@@ -1,5 +1,6 @@
 import { and, assign, enqueueActions } from "xstate";
 import { type BatonError, toErrorData } from "../src/errors.js";
+import { extend } from "../src/extend.js";
 import type { StepVerdict } from "../src/policies/decide.js";
 import type { PolicyDecision } from "../src/policies/types.js";
 import type { FailedEvent, FinalEvent, HandoffEvent } from "../src/protocol.js";
@@ -44,6 +45,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
       });
     }
     const { transcript, activeModel, providers: _p, localTools: _l, ...rest } = input;
+    // A spread, not extend(): see the agent's context.
     return {
       ...rest,
       transcript: [...(transcript ?? [])],
@@ -199,7 +201,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
                 const verdict = context.verdict as Extract<StepVerdict, { kind: "grant" }>;
                 const run = context.run!;
                 enqueue.assign({
-                  run: { ...run, granted: run.granted + 1, maxSteps: verdict.maxSteps },
+                  run: extend(run, { granted: run.granted + 1, maxSteps: verdict.maxSteps }),
                   note: undefined,
                   verdict: undefined,
                 });
@@ -219,7 +221,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
               actions: [
                 enqueueActions(({ context, enqueue }) => {
                   const verdict = context.verdict as Extract<StepVerdict, { kind: "move" }>;
-                  enqueue.assign({ run: { ...context.run!, maxSteps: verdict.maxSteps } });
+                  enqueue.assign({ run: extend(context.run!, { maxSteps: verdict.maxSteps }) });
                   enqueue.sendTo(context.agents[context.activeModel]!, { type: "STEP.DENY", reason: `moved to ${verdict.to} by policy` });
                 }),
                 {

@@ -2,6 +2,7 @@ import { type ActorRefFrom, emit, enqueueActions, setup } from "xstate";
 import { evaluatePolicy } from "../actors/evaluatePolicy.js";
 import type { ErrorData } from "../src/errors.js";
 import type { RunEvent } from "../src/events.js";
+import { extend } from "../src/extend.js";
 import type { ModelRef } from "../src/models/modelRef.js";
 import { decideStep, handoffNote, type StepVerdict } from "../src/policies/decide.js";
 import type { Policy, PolicyContext, PolicyDecision } from "../src/policies/types.js";
@@ -173,7 +174,7 @@ export const supervisorSetup = setup({
     finish: enqueueActions(({ context, enqueue }, params: { status: RunStatus; reason?: string; output?: string }) => {
       const run = context.run!;
       const result = buildResult(
-        params.output === undefined ? run : { ...run, finalOutput: params.output },
+        params.output === undefined ? run : extend(run, { finalOutput: params.output }),
         context.transcript,
         params.status,
         context.activeModel,
@@ -202,7 +203,9 @@ export const supervisorSetup = setup({
         enqueue.sendTo(caller, result);
         return;
       }
-      enqueue.assign({ delegations: { ...context.delegations, [e.to]: { callId: e.callId, caller: e.from, started: performance.now() } } });
+      enqueue.assign({
+        delegations: extend(context.delegations, { [e.to]: { callId: e.callId, caller: e.from, started: performance.now() } }),
+      });
       enqueue.sendTo(target, { type: "TASK", runId: context.run!.runId, transcript: [userMessage(e.task)], delegated: true });
     }),
     cancelDelegation: enqueueActions(({ context, event, enqueue }) => {
@@ -243,7 +246,7 @@ export const supervisorSetup = setup({
         tools: context.tools,
       });
       if (verdict.kind !== "grant") return;
-      enqueue.assign({ run: { ...run, granted: run.granted + 1 } });
+      enqueue.assign({ run: extend(run, { granted: run.granted + 1 }) });
       enqueue.emit({ type: "step.started", runId: run.runId, teamId: context.teamId, model, step: verdict.grant.step });
       enqueue.sendTo(context.agents[model]!, verdict.grant);
     }),

@@ -1,9 +1,10 @@
 import type { RunEvent } from "./events.js";
+import { extend } from "./extend.js";
 import type { AgentProgressEvent } from "./protocol.js";
 
 /** The public event an agent's progress report becomes. */
 export function progressEvent(e: AgentProgressEvent, tag: { runId: string; teamId: string }): RunEvent {
-  const at = { ...tag, model: e.model, step: e.step };
+  const at = extend(tag, { model: e.model, step: e.step });
   switch (e.type) {
     case "AGENT.TEXT_DELTA":
       return { type: "text.delta", ...at, text: e.text };

@@ -2,6 +2,8 @@
  * The accounting of one run, as plain data: steps, handoffs, tool results and usage, and the
  * `RunResult` built from them. Pure functions; the supervisor machine calls them.
  */
+
+import { extend } from "./extend.js";
 import { costUSD } from "./models/catalog.js";
 import type { Usage } from "./providers/types.js";
 import type { HandoffRecord, RunResult, RunStatus, RunUsage, StepRecord, ToolCallRecord } from "./result.js";
@@ -47,10 +49,9 @@ export function addUsage(usage: RunUsage, model: string, add: Usage): RunUsage {
   const inputTokens = prev.inputTokens + add.inputTokens;
   const outputTokens = prev.outputTokens + add.outputTokens;
   const cost = costUSD(model, inputTokens, outputTokens);
-  const byModel = {
-    ...usage.byModel,
+  const byModel = extend(usage.byModel, {
     [model]: { inputTokens, outputTokens, calls: prev.calls + 1, ...(cost === undefined ? {} : { costUSD: cost }) },
-  };
+  });
   const models = Object.values(byModel);
   const total: RunUsage = {
     inputTokens: usage.inputTokens + add.inputTokens,
@@ -62,22 +63,21 @@ export function addUsage(usage: RunUsage, model: string, add: Usage): RunUsage {
 }
 
 export function recordStep(run: RunState, step: StepRecord): RunState {
-  return {
-    ...run,
+  return extend(run, {
     steps: [...run.steps, step],
     toolResults: step.toolCalls.length ? [...run.toolResults, ...step.toolCalls] : run.toolResults,
     modelsUsed: run.modelsUsed.includes(step.model) ? run.modelsUsed : [...run.modelsUsed, step.model],
     usage: addUsage(run.usage, step.model, step.usage),
-    failures: { ...run.failures, [step.model]: 0 },
-  };
+    failures: extend(run.failures, { [step.model]: 0 }),
+  });
 }
 
 export function recordHandoff(run: RunState, handoff: HandoffRecord): RunState {
-  return { ...run, handoffs: [...run.handoffs, handoff] };
+  return extend(run, { handoffs: [...run.handoffs, handoff] });
 }
 
 export function recordFailure(run: RunState, model: string): RunState {
-  return { ...run, failures: { ...run.failures, [model]: (run.failures[model] ?? 0) + 1 } };
+  return extend(run, { failures: extend(run.failures, { [model]: (run.failures[model] ?? 0) + 1 }) });
 }
 
 export function buildResult(

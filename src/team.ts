@@ -257,6 +257,7 @@ export class Team {
     this.#current?.cancel();
     await this.#starting?.catch(() => undefined);
     if (this.#supervisor) this.#host.stop(`team:${this.id}`);
+    for (const model of this.#checked.models) this.#host.provider(model.provider).endSession?.(this.id);
     this.#host.forget(this);
     this.#emitter.removeAllListeners();
   }

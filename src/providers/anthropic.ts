@@ -1,4 +1,5 @@
 import Anthropic, { AnthropicError, APIError } from "@anthropic-ai/sdk";
+import { extend } from "../extend.js";
 import { AnthropicStreamAccumulator, fromAnthropicMessage, toAnthropicParams } from "./anthropicWire.js";
 import { callFailure, cancelledError, guardListener, incompleteStreamError, ListenerFailure } from "./callFailure.js";
 import type { ProviderConfig } from "./config.js";
@@ -51,13 +52,13 @@ export function createAnthropicProvider(options: AnthropicProviderOptions, env: 
     });
 
   async function callJson(request: ModelRequest): Promise<ModelResponse> {
-    const body = { ...toAnthropicParams(request), stream: false as const };
+    const body = extend(toAnthropicParams(request), { stream: false as const });
     const message = await client.messages.create(body, { signal: request.signal });
     return fromAnthropicMessage(message);
   }
 
   async function callStream(request: ModelRequest): Promise<ModelResponse> {
-    const body = { ...toAnthropicParams(request), stream: true as const };
+    const body = extend(toAnthropicParams(request), { stream: true as const });
     const stream = await client.messages.create(body, { signal: request.signal });
     const accumulator = new AnthropicStreamAccumulator(guardListener(request.onTextDelta));
     for await (const event of stream) accumulator.push(event);

@@ -1,4 +1,5 @@
 import OpenAI, { APIError, OpenAIError } from "openai";
+import { extend } from "../extend.js";
 import { callFailure, cancelledError, guardListener, incompleteStreamError, ListenerFailure } from "./callFailure.js";
 import type { ProviderConfig } from "./config.js";
 import { resolveAccess } from "./credentials.js";
@@ -64,17 +65,13 @@ export function createOpenAIProvider(options: OpenAIProviderOptions, env: Env): 
     });
 
   async function callJson(request: ModelRequest): Promise<ModelResponse> {
-    const body = { ...toOpenAIParams(request, { compatible }), stream: false as const };
+    const body = extend(toOpenAIParams(request, { compatible }), { stream: false as const });
     const completion = await client.chat.completions.create(body, { signal: request.signal });
     return fromOpenAICompletion(completion);
   }
 
   async function callStream(request: ModelRequest): Promise<ModelResponse> {
-    const body = {
-      ...toOpenAIParams(request, { compatible }),
-      stream: true as const,
-      stream_options: { include_usage: true },
-    };
+    const body = extend(toOpenAIParams(request, { compatible }), { stream: true as const, stream_options: { include_usage: true } });
     const stream = await client.chat.completions.create(body, { signal: request.signal });
     const accumulator = new OpenAIStreamAccumulator(guardListener(request.onTextDelta));
     for await (const chunk of stream) accumulator.push(chunk);

@@ -60,6 +60,8 @@ export interface Provider {
   call(request: ModelRequest): Promise<ModelResponse>;
   /** Releases sockets or timers, if any. */
   close?(): Promise<void>;
+  /** Forgets whatever it keeps for one conversation (`sessionId`): called when a team stops. */
+  endSession?(sessionId: string): void;
 }
 
 /** A provider failure, as plain data the agent can decide on. */

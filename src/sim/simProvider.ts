@@ -14,13 +14,18 @@ export interface SimProviderConfig {
  */
 export function createSimProvider(config: SimProviderConfig = {}): Provider {
   const scripts = config.scripts ?? {};
-  const counters = new Map<string, number>();
+  /** Turn counters: per conversation (team), per model. */
+  const counters = new Map<string, Map<string, number>>();
   return {
     name: "sim",
     async call(request: ModelRequest): Promise<ModelResponse> {
-      const key = `${request.sessionId}\u0000${request.model}`;
-      const callIndex = counters.get(key) ?? 0;
-      counters.set(key, callIndex + 1);
+      let session = counters.get(request.sessionId);
+      if (!session) {
+        session = new Map();
+        counters.set(request.sessionId, session);
+      }
+      const callIndex = session.get(request.model) ?? 0;
+      session.set(request.model, callIndex + 1);
       const simRequest = {
         model: request.modelId,
         messages: request.messages,
@@ -48,6 +53,9 @@ export function createSimProvider(config: SimProviderConfig = {}): Provider {
       const response = turnToResponse(turn, simRequest);
       if (request.onTextDelta) for (const chunk of textChunks(response.text)) request.onTextDelta(chunk);
       return response;
+    },
+    endSession(sessionId: string): void {
+      counters.delete(sessionId);
     },
   };
 }

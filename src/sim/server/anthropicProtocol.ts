@@ -5,6 +5,7 @@ import type {
   RawMessageStreamEvent,
   StopReason as WireStopReason,
 } from "@anthropic-ai/sdk/resources/messages";
+import { extend } from "../../extend.js";
 import type { StopReason, ToolSpec } from "../../providers/types.js";
 import type { Message, ProviderPart, ToolCall } from "../../transcript.js";
 import { textChunks } from "../script.js";
@@ -91,7 +92,7 @@ function toNeutral(body: WireBody): NeutralRequest {
       description: typeof tool.description === "string" ? tool.description : "",
       parameters: tool.input_schema as Record<string, unknown>,
     }));
-  return { ...(system ? { system } : {}), messages, tools };
+  return { messages, tools, ...(system ? { system } : {}) };
 }
 
 function usage(answer: WireAnswer) {
@@ -125,7 +126,9 @@ function json(answer: WireAnswer, body: WireBody): AnthropicMessage {
   const content: ContentBlock[] = [];
   const thinking = thinkingBlock(answer, body);
   if (thinking) content.push({ type: "thinking", ...thinking });
-  if (response.text !== "") content.push({ type: "text", text: response.text });
+  // The real API leaves `citations` out when there are none (the SDK's type says `| null`), and
+  // strict clients such as the AI SDK reject a null there.
+  if (response.text !== "") content.push({ type: "text", text: response.text } as ContentBlock);
   for (const call of response.toolCalls) {
     content.push({
       type: "tool_use",
@@ -162,7 +165,7 @@ function events(answer: WireAnswer, body: WireBody): SseEvent[] {
   const start = json(answer, body);
   add({
     type: "message_start",
-    message: { ...start, content: [], stop_reason: null, usage: { ...start.usage, output_tokens: 1 } },
+    message: extend(start, { content: [], stop_reason: null, usage: extend(start.usage, { output_tokens: 1 }) }),
   });
   add({ type: "ping" });
   let index = 0;
@@ -174,7 +177,7 @@ function events(answer: WireAnswer, body: WireBody): SseEvent[] {
     add({ type: "content_block_stop", index: index++ });
   }
   if (response.text !== "") {
-    add({ type: "content_block_start", index, content_block: { type: "text", text: "" } });
+    add({ type: "content_block_start", index, content_block: { type: "text", text: "" } as ContentBlock });
     for (const piece of textChunks(response.text))
       add({ type: "content_block_delta", index, delta: { type: "text_delta", text: piece } }, true);
     add({ type: "content_block_stop", index: index++ });

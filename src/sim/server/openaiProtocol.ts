@@ -1,5 +1,6 @@
 /** OpenAI Chat Completions as the sim server speaks it: request → neutral, answer → JSON or SSE chunks. */
 import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
+import { extend } from "../../extend.js";
 import { parseToolArgs } from "../../providers/toolArgs.js";
 import type { StopReason, ToolSpec } from "../../providers/types.js";
 import type { Message, ToolCall } from "../../transcript.js";
@@ -61,7 +62,7 @@ function toNeutral(body: WireBody): NeutralRequest {
   const tools: ToolSpec[] = (
     (body.tools ?? []) as Array<{ function: { name: string; description?: string; parameters?: Record<string, unknown> } }>
   ).map((tool) => ({ name: tool.function.name, description: tool.function.description ?? "", parameters: tool.function.parameters ?? {} }));
-  return { ...(system.length > 0 ? { system: system.join("\n\n") } : {}), messages, tools };
+  return { messages, tools, ...(system.length > 0 ? { system: system.join("\n\n") } : {}) };
 }
 
 function usage(answer: WireAnswer) {
@@ -115,10 +116,7 @@ function events(answer: WireAnswer, body: WireBody): SseEvent[] {
   const chunk = (
     delta: ChatCompletionChunk.Choice.Delta,
     finish: ChatCompletionChunk.Choice["finish_reason"] = null,
-  ): ChatCompletionChunk => ({
-    ...base,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-  });
+  ): ChatCompletionChunk => extend(base, { choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
   const out: SseEvent[] = [];
   const add = (data: ChatCompletionChunk, text = false) =>
     out.push(text ? { data: JSON.stringify(data), text } : { data: JSON.stringify(data) });
@@ -131,7 +129,7 @@ function events(answer: WireAnswer, body: WireBody): SseEvent[] {
     }
   });
   add(chunk({}, FINISH[response.stopReason]));
-  if (includeUsage) add({ ...base, choices: [], usage: usage(answer) });
+  if (includeUsage) add(extend(base, { choices: [], usage: usage(answer) }));
   out.push({ data: "[DONE]" });
   return out;
 }
