@@ -2,10 +2,10 @@ import { type AnyActorRef, assign, enqueueActions, sendParent, setup } from "xst
 import { providerCall } from "../actors/providerCall.js";
 import { assembleStep, type CallOutcome, type CallPlan, planToolCalls } from "../src/agentStep.js";
 import { BatonError, type ErrorData, toErrorData } from "../src/errors.js";
+import type { TextDeltaEvent } from "../src/events.js";
 import { extend } from "../src/extend.js";
 import type { ModelRef } from "../src/models/modelRef.js";
 import type {
-  AgentProgressEvent,
   CancelEvent,
   FailedEvent,
   StepDenyEvent,
@@ -38,6 +38,8 @@ export interface AgentInput {
    * events: runner.stream and teams. runner.run has no listener, so it skips that traffic.
    */
   stream: boolean;
+  /** Receives the text deltas of this agent's calls (streaming runs only); see SupervisorInput. */
+  onTextDelta?: (event: TextDeltaEvent) => void;
   /** Model that answers MCP sampling requests made during this agent's tool calls. */
   samplingModel: string;
   toolTimeoutMs?: number;
@@ -252,9 +254,8 @@ export const agentMachine = setup({
     calling: {
       invoke: {
         src: "providerCall",
-        input: ({ context, self }) => {
+        input: ({ context }) => {
           const grant = context.grant!;
-          const parent = self._parent;
           const { model } = context;
           return {
             provider: context.provider,
@@ -270,11 +271,11 @@ export const agentMachine = setup({
               settings: grant.settings,
               sessionId: context.teamId,
             },
-            ...(context.stream && parent
+            ...(context.onTextDelta
               ? {
                   onTextDelta: (text: string) => {
-                    const delta: AgentProgressEvent = { type: "AGENT.TEXT_DELTA", model: model.id, step: grant.step, text };
-                    parent.send(delta);
+                    const { runId, teamId } = context;
+                    context.onTextDelta?.({ type: "text.delta", runId, teamId, model: model.id, step: grant.step, text });
                   },
                 }
               : {}),

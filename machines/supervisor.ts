@@ -39,6 +39,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
           provider: input.providers[model.id]!,
           retry: input.retry,
           stream: input.stream,
+          ...(input.onTextDelta ? { onTextDelta: input.onTextDelta } : {}),
           samplingModel: input.samplingModel,
           ...(input.toolTimeoutMs === undefined ? {} : { toolTimeoutMs: input.toolTimeoutMs }),
         },

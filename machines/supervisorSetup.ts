@@ -1,7 +1,7 @@
 import { type ActorRefFrom, emit, enqueueActions, setup } from "xstate";
 import { evaluatePolicy } from "../actors/evaluatePolicy.js";
 import type { ErrorData } from "../src/errors.js";
-import type { RunEvent } from "../src/events.js";
+import type { RunEvent, TextDeltaEvent } from "../src/events.js";
 import { extend } from "../src/extend.js";
 import type { ModelRef } from "../src/models/modelRef.js";
 import { decideStep, handoffNote, type StepVerdict } from "../src/policies/decide.js";
@@ -46,7 +46,13 @@ export interface SupervisorInput {
   handoffMode: HandoffMode;
   handoffFilter?: HandoffFilter;
   retry: RetryOptions;
+  /** Someone listens to progress (runner.stream, teams): agents report tool calls and results. */
   stream: boolean;
+  /**
+   * Where text deltas go, straight from the provider's stream (streaming runs only). They skip
+   * the supervisor's mailbox: dozens per answer, each only forwarded, never decided on.
+   */
+  onTextDelta?: (event: TextDeltaEvent) => void;
   samplingModel: string;
   toolTimeoutMs?: number;
   /** Restored state (team snapshots). */

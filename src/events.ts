@@ -29,5 +29,8 @@ export type RunEventName = keyof RunEventMap;
 /** One event as it comes out of a stream: its payload plus `type`. */
 export type RunEvent = { [K in RunEventName]: { type: K } & RunEventMap[K] }[RunEventName];
 
+/** A text delta as listeners get it. */
+export type TextDeltaEvent = Extract<RunEvent, { type: "text.delta" }>;
+
 /** Listener signatures for eventemitter3's typed `on`. */
 export type RunEventListeners = { [K in RunEventName]: (event: { type: K } & RunEventMap[K]) => void };

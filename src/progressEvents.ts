@@ -6,8 +6,6 @@ import type { AgentProgressEvent } from "./protocol.js";
 export function progressEvent(e: AgentProgressEvent, tag: { runId: string; teamId: string }): RunEvent {
   const at = extend(tag, { model: e.model, step: e.step });
   switch (e.type) {
-    case "AGENT.TEXT_DELTA":
-      return { type: "text.delta", ...at, text: e.text };
     case "AGENT.TOOL_CALLED":
       return { type: "tool.called", ...at, callId: e.callId, name: e.name, args: e.args };
     case "AGENT.TOOL_RESULT":

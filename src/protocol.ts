@@ -49,7 +49,6 @@ export type DelegateEvent = { type: "DELEGATE"; callId: string; from: string; to
 export type DelegateCancelEvent = { type: "DELEGATE.CANCEL"; callId: string };
 /** Progress reports the supervisor turns into public events. */
 export type AgentProgressEvent =
-  | { type: "AGENT.TEXT_DELTA"; model: string; step: number; text: string }
   | { type: "AGENT.TOOL_CALLED"; model: string; step: number; callId: string; name: string; args: unknown }
   | {
       type: "AGENT.TOOL_RESULT";

@@ -4,7 +4,7 @@ import type { ActorRefFrom, AnyActorLogic, AnyActorRef } from "xstate";
 import type { RetryOptions } from "../machines/agent.js";
 import { type RunRequest, supervisorMachine } from "../machines/supervisor.js";
 import { BatonError } from "./errors.js";
-import type { RunEvent, RunEventListeners, RunEventMap } from "./events.js";
+import type { RunEvent, RunEventListeners, RunEventMap, TextDeltaEvent } from "./events.js";
 import type { McpServerSpec } from "./mcp/pool.js";
 import { type CheckedTeamOptions, checkLimit, checkRunInput, checkTeamOptions, type TeamOptions, type TeamRunOptions } from "./options.js";
 import type { Provider } from "./providers/types.js";
@@ -151,6 +151,7 @@ export class Team {
           handoffMode: checked.handoffMode,
           retry: this.#host.retry,
           stream: this.#stream,
+          ...(this.#stream ? { onTextDelta: (event: TextDeltaEvent) => this.#emitter.emit("text.delta", event) } : {}),
           samplingModel: options.samplingModel ?? checked.models[0]!.id,
           ...(options.instructions === undefined ? {} : { instructions: options.instructions }),
           ...(options.policy === undefined ? {} : { policy: options.policy }),

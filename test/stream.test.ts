@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { defineTool, type RunEvent, Runner } from "../src/index.js";
+import { BatonError, defineTool, type RunEvent, Runner } from "../src/index.js";
 
 let runner: Runner | undefined;
 afterEach(async () => {
@@ -105,5 +105,20 @@ describe("runner.stream", () => {
     expect(types).toEqual(["run.started", "step.started", "run.failed"]);
     expect(error).toMatchObject({ code: "SIM_SCRIPT_ERROR" });
     await expect(stream.result).rejects.toMatchObject({ code: "SIM_SCRIPT_ERROR" });
+  });
+});
+
+describe("a text.delta listener that throws", () => {
+  it("fails the run with the listener's error and the partial result, instead of crashing the process", async () => {
+    const stream = researchWrite();
+    const boom = new Error("listener bug");
+    stream.on("text.delta", () => {
+      throw boom;
+    });
+    const error = (await stream.result.catch((e: unknown) => e)) as { code: string; message: string; partial?: { steps: unknown[] } };
+    expect(error).toBeInstanceOf(BatonError);
+    expect(error.message).toContain("listener bug");
+    // The first delta belongs to the second step: the first (the tool call) is kept.
+    expect(error.partial?.steps.length).toBe(1);
   });
 });
