@@ -78,7 +78,7 @@ interface Enqueue {
 const connId = (gen: number) => `connection-${gen}`;
 
 function reply(enqueue: Enqueue, context: McpServiceContext, call: PendingCall, content: string, isError: boolean): void {
-  const result: ToolResultEvent = { type: "TOOL.RESULT", callId: call.callId, content, isError, ms: Date.now() - call.startedAt };
+  const result: ToolResultEvent = { type: "TOOL.RESULT", callId: call.callId, content, isError, ms: performance.now() - call.startedAt };
   enqueue.sendTo(call.replyTo, result);
   const detach = context.detach.get(call.callId);
   if (detach) {
@@ -165,7 +165,7 @@ export const mcpServiceMachine = setup({
         replyTo: event.replyTo,
         timeoutMs: event.timeoutMs ?? context.settings.callTimeoutMs,
         ...(event.samplingModel ? { samplingModel: event.samplingModel } : {}),
-        startedAt: Date.now(),
+        startedAt: performance.now(),
       };
       if (event.signal?.aborted) return reply(enqueue, context, call, cancelledText(), true);
       if (params.mode === "fail") return reply(enqueue, context, call, unavailableText(context.name, context.lastError), true);

@@ -64,6 +64,9 @@ describe("MCP tools in a handoff run", () => {
       isError: false,
     });
     expect(calls.find((c) => c.name === "get-sum")).toMatchObject({ model: "sim/writer", isError: false });
+    // Durations are measured with the high-resolution clock, not whole milliseconds.
+    const mcpCalls = calls.filter((c) => !c.name.startsWith("transfer_to_"));
+    expect(mcpCalls.map((c) => Number.isInteger(c.ms))).toEqual(mcpCalls.map(() => false));
     expect(calls.find((c) => c.name === "get-sum")?.result).toContain("5");
     const sampled = calls.find((c) => c.name === "trigger-sampling-request");
     expect(sampled).toMatchObject({ model: "sim/writer", isError: false });
