@@ -5,19 +5,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BatonError } from "../../src/errors.js";
-import { createHarness, EVERYTHING, FILESYSTEM, type Harness, NODE } from "./harness.js";
-
-const harnesses: Harness[] = [];
-const open = (init?: Parameters<typeof createHarness>[0]) => {
-  const h = createHarness(init);
-  harnesses.push(h);
-  return h;
-};
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
-});
+import { EVERYTHING, FILESYSTEM, harnessPerTest, NODE } from "./harness.js";
 
 const rejection = async (promise: Promise<unknown>): Promise<BatonError> => {
   const error = await promise.then(
@@ -27,6 +17,8 @@ const rejection = async (promise: Promise<unknown>): Promise<BatonError> => {
   expect(error).toBeInstanceOf(BatonError);
   return error as BatonError;
 };
+
+const open = harnessPerTest();
 
 describe("a server that fails to start", () => {
   it("rejects with MCP_ERROR naming the command and the tail of its stderr", async () => {

@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
+import { afterEach } from "vitest";
 import { type AnyActorLogic, type AnyActorRef, createActor, enqueueActions, fromCallback, setup } from "xstate";
 import type { ToolsEvent } from "../../machines/mcpService.js";
 import { McpPool, type McpPoolInit } from "../../src/mcp/pool.js";
@@ -65,6 +66,22 @@ export interface Harness {
   /** Sends LIST_TOOLS to `mcp:<server>` and waits for the TOOLS answer. */
   listTools(server: string): Promise<ToolsEvent>;
   close(): Promise<void>;
+}
+
+/**
+ * `open(init)` for one test file: each harness it opens is closed after its test. Call it after
+ * the file's own afterEach (hooks run in reverse), so harnesses close before the rest is torn down.
+ */
+export function harnessPerTest(): (init?: Partial<McpPoolInit>) => Harness {
+  const opened: Harness[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((h) => h.close()));
+  });
+  return (init) => {
+    const h = createHarness(init);
+    opened.push(h);
+    return h;
+  };
 }
 
 export function createHarness(init: Partial<McpPoolInit> = {}): Harness {

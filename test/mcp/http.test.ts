@@ -3,24 +3,18 @@
  * server that goes away mid-call (the SDK's HTTP transports do not report that by themselves).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { createHarness, type Harness, type HttpServer, startEverythingHttp, waitFor } from "./harness.js";
+import { type Harness, type HttpServer, harnessPerTest, startEverythingHttp, waitFor } from "./harness.js";
 
-const harnesses: Harness[] = [];
 const servers: HttpServer[] = [];
-const open = (init?: Parameters<typeof createHarness>[0]) => {
-  const h = createHarness(init);
-  harnesses.push(h);
-  return h;
-};
 const serve = async (mode: "streamableHttp" | "sse", port?: number) => {
   const server = await startEverythingHttp(mode, port);
   servers.push(server);
   return server;
 };
 afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
   await Promise.all(servers.splice(0).map((s) => s.kill()));
 });
+const open = harnessPerTest();
 
 const transportOf = (h: Harness, name: string) => (h.service(name).getSnapshot() as { context: { transport?: string } }).context.transport;
 

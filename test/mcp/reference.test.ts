@@ -6,22 +6,16 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createHarness, FILESYSTEM, type Harness, MEMORY, NODE } from "./harness.js";
+import { FILESYSTEM, harnessPerTest, MEMORY, NODE } from "./harness.js";
 
 let dir: string;
-const harnesses: Harness[] = [];
-const open = (init?: Parameters<typeof createHarness>[0]) => {
-  const h = createHarness(init);
-  harnesses.push(h);
-  return h;
-};
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), "baton-ref-"));
 });
 afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
   rmSync(dir, { recursive: true, force: true });
 });
+const open = harnessPerTest();
 
 describe("server-filesystem", () => {
   it("reads and writes inside the allowed directory; a path outside is an isError result", async () => {

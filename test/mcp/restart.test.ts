@@ -6,20 +6,14 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createHarness, EVERYTHING, FILESYSTEM, type Harness, isAlive, NODE, pidOf, waitFor } from "./harness.js";
+import { EVERYTHING, FILESYSTEM, harnessPerTest, isAlive, NODE, pidOf, waitFor } from "./harness.js";
 
 const everything = { command: NODE, args: [EVERYTHING, "stdio"] };
-const harnesses: Harness[] = [];
 const dirs: string[] = [];
-const open = (init?: Parameters<typeof createHarness>[0]) => {
-  const h = createHarness(init);
-  harnesses.push(h);
-  return h;
-};
 afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+const open = harnessPerTest();
 
 describe("a stdio server that dies", () => {
   it("fails the call in flight at once, restarts, and serves the next call", async () => {

@@ -5,21 +5,14 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ElicitationRequest } from "../../src/mcp/options.js";
-import { createHarness, EVERYTHING, type Harness, NODE, pidOf, waitFor } from "./harness.js";
+import { EVERYTHING, harnessPerTest, NODE, pidOf, waitFor } from "./harness.js";
 
 const everything = { command: NODE, args: [EVERYTHING, "stdio"] };
 const PROBE = path.join(import.meta.dirname, "fixtures/probeServer.mjs");
-const harnesses: Harness[] = [];
-const open = (init?: Parameters<typeof createHarness>[0]) => {
-  const h = createHarness(init);
-  harnesses.push(h);
-  return h;
-};
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
-});
+
+const open = harnessPerTest();
 
 describe("server-everything over stdio", () => {
   it("offers its tools as catalog entries and answers calls with the text a model reads", async () => {
