@@ -1,6 +1,6 @@
 import { and, assign, enqueueActions } from "xstate";
 import { type BatonError, toErrorData } from "../src/errors.js";
-import { extend } from "../src/extend.js";
+import { type EveryKeyOf, extend } from "../src/extend.js";
 import type { StepVerdict } from "../src/policies/decide.js";
 import type { PolicyDecision } from "../src/policies/types.js";
 import type { FailedEvent, FinalEvent, HandoffEvent } from "../src/protocol.js";
@@ -11,6 +11,7 @@ import {
   modelRef,
   policyContext,
   type RunAbortEvent,
+  type SupervisorConfig,
   type SupervisorContext,
   supervisorSetup,
   verdictFor,
@@ -39,25 +40,41 @@ export const supervisorMachine = supervisorSetup.createMachine({
           provider: input.providers[model.id]!,
           retry: input.retry,
           stream: input.stream,
-          ...(input.onTextDelta ? { onTextDelta: input.onTextDelta } : {}),
+          onTextDelta: input.onTextDelta,
           samplingModel: input.samplingModel,
-          ...(input.toolTimeoutMs === undefined ? {} : { toolTimeoutMs: input.toolTimeoutMs }),
+          toolTimeoutMs: input.toolTimeoutMs,
         },
       });
     }
-    const { transcript, activeModel, providers: _p, localTools: _l, ...rest } = input;
-    // A spread, not extend(): see the agent's context.
-    return {
-      ...rest,
-      transcript: [...(transcript ?? [])],
-      activeModel: activeModel ?? input.models[0]!.id,
+    // Field by field, then cloned once: see the agent's context.
+    const context = {
+      config: {
+        teamId: input.teamId,
+        models: input.models,
+        tools: input.tools,
+        mcpServers: input.mcpServers,
+        instructions: input.instructions,
+        policy: input.policy,
+        maxSteps: input.maxSteps,
+        maxHandoffs: input.maxHandoffs,
+        handoffMode: input.handoffMode,
+        handoffFilter: input.handoffFilter,
+        retry: input.retry,
+        stream: input.stream,
+        onTextDelta: input.onTextDelta,
+        samplingModel: input.samplingModel,
+        toolTimeoutMs: input.toolTimeoutMs,
+      } satisfies EveryKeyOf<SupervisorConfig>,
+      transcript: [...(input.transcript ?? [])],
+      activeModel: input.activeModel ?? input.models[0]!.id,
       agents,
       run: undefined,
       note: undefined,
       verdict: undefined,
       failure: undefined,
       delegations: {},
-    };
+    } satisfies EveryKeyOf<SupervisorContext>;
+    return { ...context };
   },
   initial: "idle",
   states: {
@@ -66,15 +83,20 @@ export const supervisorMachine = supervisorSetup.createMachine({
         RUN: {
           target: "running",
           actions: enqueueActions(({ context, event, enqueue }) => {
-            const run = newRunState(event.runId, event.input, event.maxSteps ?? context.maxSteps, event.maxHandoffs ?? context.maxHandoffs);
+            const run = newRunState(
+              event.runId,
+              event.input,
+              event.maxSteps ?? context.config.maxSteps,
+              event.maxHandoffs ?? context.config.maxHandoffs,
+            );
             const transcript = [...context.transcript, ...(event.messages ?? []), userMessage(event.input)];
             enqueue.assign({ run, transcript, note: undefined });
             enqueue.emit({
               type: "run.started",
               runId: run.runId,
-              teamId: context.teamId,
+              teamId: context.config.teamId,
               input: event.input,
-              models: context.models.map((m) => m.id),
+              models: context.config.models.map((m) => m.id),
               model: context.activeModel,
             });
             const receiver = modelRef(context, context.activeModel);
@@ -107,7 +129,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
             enqueue.emit({
               type: "step.finished",
               runId: run.runId,
-              teamId: context.teamId,
+              teamId: context.config.teamId,
               model: event.model,
               step: event.step.step,
               record: event.step,
@@ -124,9 +146,9 @@ export const supervisorMachine = supervisorSetup.createMachine({
               { guard: "fromDelegate", actions: "grantDelegate" },
               // No policy function to call: rule at once, without a promise actor per step.
               {
-                guard: and(["fromActive", ({ context }) => typeof context.policy !== "function"]),
+                guard: and(["fromActive", ({ context }) => typeof context.config.policy !== "function"]),
                 target: "ruling",
-                actions: assign(({ context }) => ({ verdict: verdictFor(context, context.policy as PolicyDecision | undefined) })),
+                actions: assign(({ context }) => ({ verdict: verdictFor(context, context.config.policy as PolicyDecision | undefined) })),
               },
               { guard: "fromActive", target: "deciding" },
               {
@@ -167,7 +189,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
             FAILED: [
               { guard: "fromDelegate", actions: "answerDelegation" },
               {
-                guard: ({ context, event }) => event.model === context.activeModel && context.policy !== undefined,
+                guard: ({ context, event }) => event.model === context.activeModel && context.config.policy !== undefined,
                 target: "recovering",
                 actions: assign(({ context, event }) => {
                   const e = event as FailedEvent;
@@ -185,7 +207,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
         deciding: {
           invoke: {
             src: "evaluatePolicy",
-            input: ({ context }) => ({ policy: context.policy, context: policyContext(context) }),
+            input: ({ context }) => ({ policy: context.config.policy, context: policyContext(context) }),
             onDone: { target: "ruling", actions: assign(({ context, event }) => ({ verdict: verdictFor(context, event.output) })) },
             onError: {
               target: "#supervisor.idle",
@@ -209,7 +231,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
                 enqueue.emit({
                   type: "step.started",
                   runId: run.runId,
-                  teamId: context.teamId,
+                  teamId: context.config.teamId,
                   model: context.activeModel,
                   step: verdict.grant.step,
                 });
@@ -272,13 +294,13 @@ export const supervisorMachine = supervisorSetup.createMachine({
         recovering: {
           invoke: {
             src: "evaluatePolicy",
-            input: ({ context }) => ({ policy: context.policy, context: policyContext(context) }),
+            input: ({ context }) => ({ policy: context.config.policy, context: policyContext(context) }),
             onDone: [
               {
                 guard: ({ context, event }) =>
                   typeof event.output?.model === "string" &&
                   event.output.model !== context.activeModel &&
-                  context.models.some((m) => m.id === event.output?.model),
+                  context.config.models.some((m) => m.id === event.output?.model),
                 target: "working",
                 actions: {
                   type: "transfer",

@@ -92,7 +92,11 @@ interface Delegation {
   started: number;
 }
 
-export interface SupervisorContext extends Omit<SupervisorInput, "transcript" | "activeModel" | "providers" | "localTools"> {
+/** What a supervisor is spawned with, fixed for the team's life (see AgentContext on why nested). */
+export type SupervisorConfig = Omit<SupervisorInput, "transcript" | "activeModel" | "providers" | "localTools">;
+
+export interface SupervisorContext {
+  config: SupervisorConfig;
   transcript: Message[];
   activeModel: string;
   agents: Record<string, ActorRefFrom<typeof agentMachine>>;
@@ -111,13 +115,13 @@ export function policyContext(context: SupervisorContext): PolicyContext {
   const ctx: PolicyContext = {
     step: run.granted + 1,
     model: context.activeModel,
-    models: context.models.map((m) => m.id),
+    models: context.config.models.map((m) => m.id),
     messages: context.transcript,
     toolsCalled: run.toolResults.map((t) => t.name),
     handoffs: run.handoffs,
     usage: run.usage,
-    tools: context.tools.map((t) => t.spec.name),
-    mcpServers: [...context.mcpServers],
+    tools: context.config.tools.map((t) => t.spec.name),
+    mcpServers: [...context.config.mcpServers],
     maxSteps: run.maxSteps,
     failures: run.failures,
   };
@@ -125,7 +129,7 @@ export function policyContext(context: SupervisorContext): PolicyContext {
   return ctx;
 }
 
-export const modelRef = (context: SupervisorContext, id: string) => context.models.find((m) => m.id === id)!;
+export const modelRef = (context: SupervisorContext, id: string) => context.config.models.find((m) => m.id === id)!;
 
 /**
  * The supervisor's implementations: what each action does and how guards decide. The
@@ -141,7 +145,7 @@ export const supervisorSetup = setup({
   actors: { evaluatePolicy, agent: agentMachine, toolService: toolServiceMachine },
   actions: {
     emitProgress: emit(({ context, event }) =>
-      progressEvent(event as AgentProgressEvent, { runId: context.run?.runId ?? "", teamId: context.teamId }),
+      progressEvent(event as AgentProgressEvent, { runId: context.run?.runId ?? "", teamId: context.config.teamId }),
     ),
     /** Moves the task: records the handoff, makes the transcript valid for the receiver, sends TASK. */
     transfer: enqueueActions(
@@ -158,11 +162,11 @@ export const supervisorSetup = setup({
           note: handoffNote(params.to, params.from, params.reason, params.task),
           failure: undefined,
         });
-        enqueue.emit({ type: "handoff", runId: run.runId, teamId: context.teamId, ...record });
+        enqueue.emit({ type: "handoff", runId: run.runId, teamId: context.config.teamId, ...record });
         let seen: readonly Message[] = transcript;
-        if (context.handoffFilter) {
+        if (context.config.handoffFilter) {
           try {
-            seen = context.handoffFilter(transcript, { from: params.from, to: params.to });
+            seen = context.config.handoffFilter(transcript, { from: params.from, to: params.to });
           } catch (error) {
             const message = `The handoffFilter threw: ${error instanceof Error ? error.message : String(error)}`;
             enqueue.raise({ type: "RUN.ABORT", error: { code: "POLICY_ERROR", message } });
@@ -186,14 +190,14 @@ export const supervisorSetup = setup({
         context.activeModel,
         params.reason,
       );
-      enqueue.emit({ type: "run.finished", runId: run.runId, teamId: context.teamId, result });
+      enqueue.emit({ type: "run.finished", runId: run.runId, teamId: context.config.teamId, result });
       enqueue.assign({ run: undefined, verdict: undefined, failure: undefined, note: undefined, delegations: {} });
     }),
     fail: enqueueActions(({ context, enqueue }, params: { error: ErrorData }) => {
       const run = context.run!;
       for (const agent of Object.values(context.agents)) enqueue.sendTo(agent, { type: "CANCEL" });
       const partial = buildResult(run, context.transcript, "stopped", context.activeModel, params.error.message);
-      enqueue.emit({ type: "run.failed", runId: run.runId, teamId: context.teamId, error: params.error, partial });
+      enqueue.emit({ type: "run.failed", runId: run.runId, teamId: context.config.teamId, error: params.error, partial });
       enqueue.assign({ run: undefined, verdict: undefined, failure: undefined, note: undefined, delegations: {} });
     }),
     denyActive: ({ context }) => context.agents[context.activeModel]?.send({ type: "STEP.DENY", reason: "run ended" }),
@@ -203,7 +207,7 @@ export const supervisorSetup = setup({
       const target = context.agents[e.to];
       if (!caller) return;
       const busy = e.to === context.activeModel || e.to in context.delegations || !target;
-      if (busy || context.handoffMode === "transfer") {
+      if (busy || context.config.handoffMode === "transfer") {
         const reason = !target ? `${e.to} is not in this team` : `${e.to} is busy with another task; ask again later or do it yourself`;
         const result: ToolResultEvent = { type: "TOOL.RESULT", callId: e.callId, content: `Error: ${reason}.`, isError: true, ms: 0 };
         enqueue.sendTo(caller, result);
@@ -243,17 +247,17 @@ export const supervisorSetup = setup({
       const verdict = decideStep({
         decision: undefined,
         model: modelRef(context, model),
-        models: context.models,
+        models: context.config.models,
         step: run.granted + 1,
         stepsUsed: run.granted,
         maxSteps: run.maxSteps,
-        instructions: context.instructions,
+        instructions: context.config.instructions,
         handoffNote: `You are ${model}. ${delegation.caller} asked you for this subtask; your final answer goes back to it.`,
-        tools: context.tools,
+        tools: context.config.tools,
       });
       if (verdict.kind !== "grant") return;
       enqueue.assign({ run: extend(run, { granted: run.granted + 1 }) });
-      enqueue.emit({ type: "step.started", runId: run.runId, teamId: context.teamId, model, step: verdict.grant.step });
+      enqueue.emit({ type: "step.started", runId: run.runId, teamId: context.config.teamId, model, step: verdict.grant.step });
       enqueue.sendTo(context.agents[model]!, verdict.grant);
     }),
     answerDelegation: enqueueActions(({ context, event, enqueue }) => {
@@ -309,12 +313,12 @@ export function verdictFor(context: SupervisorContext, decision: PolicyDecision 
   return decideStep({
     decision,
     model: modelRef(context, context.activeModel),
-    models: context.models,
+    models: context.config.models,
     step: run.granted + 1,
     stepsUsed: run.granted,
     maxSteps: run.maxSteps,
-    instructions: context.instructions,
+    instructions: context.config.instructions,
     handoffNote: context.note,
-    tools: context.tools,
+    tools: context.config.tools,
   });
 }

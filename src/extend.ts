@@ -6,6 +6,13 @@
  * dictionary mode, which makes every later copy slow (XState copies machine contexts on
  * each assign, so contexts are built with a spread).
  */
+/**
+ * T with every optional key required (its value may still be undefined). For objects built
+ * field by field instead of with a spread: `satisfies EveryKeyOf<Input>` fails to compile when
+ * a new input field is left out.
+ */
+export type EveryKeyOf<T> = { [K in keyof Required<T>]: T[K] };
+
 export function extend<A extends object, B extends object>(base: A, props: B): Omit<A, keyof B> & B {
   return Object.assign({}, base, props);
 }
