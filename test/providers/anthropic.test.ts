@@ -36,7 +36,7 @@ describe("anthropic adapter: JSON", () => {
     expect(response).toEqual({ text: "Hi there.", toolCalls: [], usage: { inputTokens: 12, outputTokens: 4 }, stopReason: "stop" });
     const body = lastBody(sim);
     expect(body.system).toBe("Be brief.\n\nAnswer in English.");
-    expect(body.messages).toEqual([{ role: "user", content: [{ type: "text", text: "Hello" }] }]);
+    expect(body.messages).toEqual([{ role: "user", content: "Hello" }]);
     expect(body).toMatchObject({
       model: ANTHROPIC_MODEL,
       max_tokens: 16384,
@@ -85,7 +85,7 @@ describe("anthropic adapter: JSON", () => {
     const messages: Message[] = [...toolTranscript(), { role: "user", content: "And the time?" }];
     await anthropicAt(sim).call(request({ messages }));
     expect(lastBody(sim).messages).toEqual([
-      { role: "user", content: [{ type: "text", text: "Find the launch date." }] },
+      { role: "user", content: "Find the launch date." },
       {
         role: "assistant",
         content: [
@@ -117,8 +117,8 @@ describe("anthropic adapter: JSON", () => {
       }),
     );
     expect(lastBody(sim).messages).toEqual([
-      { role: "user", content: [{ type: "text", text: "Continue." }] },
-      { role: "assistant", content: [{ type: "text", text: "Earlier answer." }] },
+      { role: "user", content: "Continue." },
+      { role: "assistant", content: "Earlier answer." },
       {
         role: "user",
         content: [
