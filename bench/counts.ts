@@ -10,7 +10,7 @@ export interface Counts {
   /** Runs in flight at once for throughput, and how many each of those loops runs. */
   concurrency: number;
   perLoop: number;
-  /** Sequential runs between the two heap readings (after as many unmeasured ones). */
+  /** Half the runs of the heap figure: twice this many, in four windows with a full GC after each. */
   heapRuns: number;
   /** Tool calls timed per repetition, directly and through baton. */
   mcpCalls: number;

@@ -52,13 +52,21 @@ export async function measureImplementation(impl: Implementation, counts: Measur
 
   let heapPer1kBytes = Number.NaN;
   if (hasGc()) {
-    // The first pass settles JIT code and pools (a one-time step); the second shows what stays per run.
-    await repeat(counts.heapRuns, () => impl.runOnce());
+    // Twice heapRuns runs in four windows, a full GC between them; the median window's growth.
+    // JIT code and connection pools grow the heap in one-time steps that land in any one window;
+    // what stays behind per run grows every window.
+    const window = Math.max(1, Math.round(counts.heapRuns / 2));
+    const growth: number[] = [];
     await fullGc();
-    const before = process.memoryUsage().heapUsed;
-    await repeat(counts.heapRuns, () => impl.runOnce());
-    await fullGc();
-    heapPer1kBytes = ((process.memoryUsage().heapUsed - before) * 1000) / counts.heapRuns;
+    let before = process.memoryUsage().heapUsed;
+    for (let w = 0; w < 4; w++) {
+      await repeat(window, () => impl.runOnce());
+      await fullGc();
+      const after = process.memoryUsage().heapUsed;
+      growth.push(after - before);
+      before = after;
+    }
+    heapPer1kBytes = (median(growth) * 1000) / window;
   }
 
   let firstDeltaMs = Number.NaN;

@@ -96,8 +96,8 @@ export function renderReport(results: BenchResults): string {
       "(`claude-sonnet-4-20250514`, Anthropic Messages), which writes the answer: 3 LLM calls. The provider is baton's sim server " +
       "in its own process on 127.0.0.1 at 0 ms latency. Each implementation runs in a fresh process; implementations are " +
       `interleaved and repeated ${c.reps}×; cells are the median of the repetitions (min–max) ×ratio to (a). ` +
-      `Per repetition: ${c.warmup} warm-up runs, ${c.sequential} sequential runs (latency, CPU), ${c.heapRuns} runs between two ` +
-      `full GCs after as many unmeasured ones (heap), ${c.streamed} streamed runs (first delta), ${c.concurrency}×${c.perLoop} runs with ${c.concurrency} in flight (throughput).`,
+      `Per repetition: ${c.warmup} warm-up runs, ${c.sequential} sequential runs (latency, CPU), ${c.heapRuns * 2} runs in four ` +
+      `windows with a full GC after each, the median window's growth (heap), ${c.streamed} streamed runs (first delta), ${c.concurrency}×${c.perLoop} runs with ${c.concurrency} in flight (throughput).`,
     "",
     scenarioTable(results),
     "",
