@@ -1,7 +1,7 @@
 import { type AnyActorRef, assign, enqueueActions, sendParent, setup } from "xstate";
 import { providerCall } from "../actors/providerCall.js";
 import { assembleStep, type CallOutcome, type CallPlan, planToolCalls } from "../src/agentStep.js";
-import { BatonError, type ErrorData, toErrorData } from "../src/errors.js";
+import { BatonError, type ErrorData, listenerError, toErrorData } from "../src/errors.js";
 import type { TextDeltaEvent } from "../src/events.js";
 import { type EveryKeyOf, extend } from "../src/extend.js";
 import type { ModelRef } from "../src/models/modelRef.js";
@@ -310,7 +310,11 @@ export const agentMachine = setup({
               ? {
                   onTextDelta: (text: string) => {
                     const { runId, config } = context;
-                    config.onTextDelta?.({ type: "text.delta", runId, teamId: config.teamId, model: model.id, step: grant.step, text });
+                    try {
+                      config.onTextDelta?.({ type: "text.delta", runId, teamId: config.teamId, model: model.id, step: grant.step, text });
+                    } catch (error) {
+                      throw listenerError("text.delta", error); // fails the call, not retried: the run ends with it
+                    }
                   },
                 }
               : {}),

@@ -12,6 +12,8 @@ export type BatonErrorCode =
   | "MCP_ERROR"
   | "SIM_SCRIPT_ERROR"
   | "CANCELLED"
+  /** An event listener of the run threw: the run ends with the listener's error as its message. */
+  | "LISTENER_ERROR"
   | "CLOSED"
   | "INTERNAL";
 
@@ -51,6 +53,12 @@ export interface ErrorData {
   code: BatonErrorCode;
   message: string;
   details?: Record<string, unknown>;
+}
+
+/** The run's answer to a listener that threw (the listener's error is the `cause`). */
+export function listenerError(event: string, error: unknown): BatonError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new BatonError("LISTENER_ERROR", `A "${event}" listener threw: ${message}`, { cause: error });
 }
 
 export function toErrorData(error: unknown, fallback: BatonErrorCode = "INTERNAL"): ErrorData {

@@ -3,7 +3,7 @@ import { EventEmitter } from "eventemitter3";
 import type { ActorRefFrom, AnyActorLogic, AnyActorRef } from "xstate";
 import type { RetryOptions } from "../machines/agent.js";
 import { type RunRequest, supervisorMachine } from "../machines/supervisor.js";
-import { BatonError } from "./errors.js";
+import { BatonError, listenerError } from "./errors.js";
 import type { RunEvent, RunEventListeners, RunEventMap, TextDeltaEvent } from "./events.js";
 import type { McpServerSpec } from "./mcp/pool.js";
 import { type CheckedTeamOptions, checkLimit, checkRunInput, checkTeamOptions, type TeamOptions, type TeamRunOptions } from "./options.js";
@@ -160,7 +160,7 @@ export class Team {
           ...(restored ? { transcript: restored.transcript } : {}),
           ...(active ? { activeModel: active } : {}),
         }) as ActorRefFrom<typeof supervisorMachine>;
-        this.#supervisor.on("*", (event) => this.#emitter.emit(event.type, event as never));
+        this.#supervisor.on("*", (event) => this.#forward(event as RunEvent));
       })();
     }
     await this.#starting;
@@ -214,6 +214,28 @@ export class Team {
       if (options.maxHandoffs !== undefined) request.maxHandoffs = options.maxHandoffs;
       supervisor.send(request);
     });
+  }
+
+  /**
+   * Hands a supervisor event to the listeners. A listener that throws during a run ends that run
+   * with LISTENER_ERROR and the partial result; on the run's last event there is no run left to
+   * fail, so the error is rethrown outside (like any EventEmitter listener's).
+   */
+  #forward(event: RunEvent): void {
+    try {
+      this.#emitter.emit(event.type, event as never);
+    } catch (error) {
+      const current = this.#current;
+      const last = event.type === "run.finished" || event.type === "run.failed";
+      if (last || !current || current.runId !== event.runId) {
+        queueMicrotask(() => {
+          throw error;
+        });
+        return;
+      }
+      const failure = listenerError(event.type, error);
+      this.#supervisor?.send({ type: "RUN.ABORT", error: { code: failure.code, message: failure.message } });
+    }
   }
 
   #account(result: RunResult): void {

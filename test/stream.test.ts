@@ -108,17 +108,40 @@ describe("runner.stream", () => {
   });
 });
 
-describe("a text.delta listener that throws", () => {
-  it("fails the run with the listener's error and the partial result, instead of crashing the process", async () => {
+describe("a listener that throws", () => {
+  it("on text.delta: fails the run with LISTENER_ERROR and the partial result, instead of crashing the process", async () => {
     const stream = researchWrite();
-    const boom = new Error("listener bug");
     stream.on("text.delta", () => {
-      throw boom;
+      throw new Error("listener bug");
     });
-    const error = (await stream.result.catch((e: unknown) => e)) as { code: string; message: string; partial?: { steps: unknown[] } };
+    const error = (await stream.result.catch((e: unknown) => e)) as BatonError;
     expect(error).toBeInstanceOf(BatonError);
-    expect(error.message).toContain("listener bug");
+    expect(error.code).toBe("LISTENER_ERROR");
+    expect(error.message).toBe('A "text.delta" listener threw: listener bug');
     // The first delta belongs to the second step: the first (the tool call) is kept.
     expect(error.partial?.steps.length).toBe(1);
+  });
+
+  it("on tool.called: fails the run the same way; the team stays usable", async () => {
+    runner = new Runner({
+      providers: {
+        sim: {
+          scripts: {
+            r: [{ toolCalls: [{ name: "lookup", args: { key: "k" } }] }, { text: "done" }, { text: "second run" }],
+          },
+        },
+      },
+    });
+    const team = runner.team({ model: "sim/r", tools: [lookup] });
+    const bad = () => {
+      throw new Error("listener bug");
+    };
+    team.on("tool.called", bad);
+    const error = (await team.run("go").catch((e: unknown) => e)) as BatonError;
+    expect(error.code).toBe("LISTENER_ERROR");
+    expect(error.message).toBe('A "tool.called" listener threw: listener bug');
+    expect(error.partial?.status).toBe("stopped");
+    team.off("tool.called", bad);
+    expect((await team.run("again")).status).toBe("completed");
   });
 });
