@@ -146,7 +146,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
               { guard: "fromDelegate", actions: "grantDelegate" },
               // No policy function to call: rule at once, without a promise actor per step.
               {
-                guard: and(["fromActive", ({ context }) => typeof context.config.policy !== "function"]),
+                guard: and(["fromActive", "noPolicyFunction"]),
                 target: "ruling",
                 actions: assign(({ context }) => ({ verdict: verdictFor(context, context.config.policy as PolicyDecision | undefined) })),
               },

@@ -290,6 +290,8 @@ export const supervisorSetup = setup({
       const sender = senderOf(event);
       return sender === context.activeModel && !isDelegate(context, sender);
     },
+    /** The policy is absent or a plain object: a step can be ruled without calling anything. */
+    noPolicyFunction: ({ context }) => typeof context.config.policy !== "function",
     fromDelegate: ({ context, event }) => {
       const sender = senderOf(event);
       return sender !== undefined && isDelegate(context, sender);

@@ -3,7 +3,7 @@ import { EventEmitter } from "eventemitter3";
 import type { ActorRefFrom, AnyActorLogic, AnyActorRef } from "xstate";
 import type { RetryOptions } from "../machines/agent.js";
 import { type RunRequest, supervisorMachine } from "../machines/supervisor.js";
-import { BatonError, listenerError } from "./errors.js";
+import { BatonError, listenerError, toErrorData } from "./errors.js";
 import type { RunEvent, RunEventListeners, RunEventMap, TextDeltaEvent } from "./events.js";
 import type { McpServerSpec } from "./mcp/pool.js";
 import { type CheckedTeamOptions, checkLimit, checkRunInput, checkTeamOptions, type TeamOptions, type TeamRunOptions } from "./options.js";
@@ -233,8 +233,7 @@ export class Team {
         });
         return;
       }
-      const failure = listenerError(event.type, error);
-      this.#supervisor?.send({ type: "RUN.ABORT", error: { code: failure.code, message: failure.message } });
+      this.#supervisor?.send({ type: "RUN.ABORT", error: toErrorData(listenerError(event.type, error)) });
     }
   }
 

@@ -60,6 +60,11 @@ function toAnthropic(messages: readonly ChatCompletionMessageParam[]): Anthropic
   return out;
 }
 
+/** The writer's request: the researcher's transcript (system prompt aside) in Anthropic's shape. */
+function writerParams(messages: readonly ChatCompletionMessageParam[]): Anthropic.MessageCreateParamsNonStreaming {
+  return { model: WRITER_MODEL, max_tokens: 1024, system: INSTRUCTIONS, messages: toAnthropic(messages.slice(1)), tools: ANTHROPIC_TOOLS };
+}
+
 export const createRaw: Factory = async (endpoints, options = {}) => {
   const openai = new OpenAI({ apiKey: API_KEY, baseURL: endpoints.openaiBaseURL, maxRetries: 0 });
   const anthropic = new Anthropic({ apiKey: API_KEY, baseURL: endpoints.anthropicBaseURL, maxRetries: 0 });
@@ -101,13 +106,7 @@ export const createRaw: Factory = async (endpoints, options = {}) => {
       messages.push({ role: "assistant", content: message.content, ...(message.tool_calls ? { tool_calls: message.tool_calls } : {}) });
       if (calls.length === 0) return message.content ?? "";
       if (runTools(messages, calls)) {
-        const answer = await anthropic.messages.create({
-          model: WRITER_MODEL,
-          max_tokens: 1024,
-          system: INSTRUCTIONS,
-          messages: toAnthropic(messages.slice(1)),
-          tools: ANTHROPIC_TOOLS,
-        });
+        const answer = await anthropic.messages.create(writerParams(messages));
         return answer.content.map((block) => (block.type === "text" ? block.text : "")).join("");
       }
     }
@@ -148,14 +147,7 @@ export const createRaw: Factory = async (endpoints, options = {}) => {
       });
       if (calls.length === 0) return { firstDeltaMs: Number.NaN, answer: text };
       if (runTools(messages, calls)) {
-        const events = await anthropic.messages.create({
-          model: WRITER_MODEL,
-          max_tokens: 1024,
-          system: INSTRUCTIONS,
-          messages: toAnthropic(messages.slice(1)),
-          tools: ANTHROPIC_TOOLS,
-          stream: true,
-        });
+        const events = await anthropic.messages.create({ ...writerParams(messages), stream: true });
         let firstDeltaMs = Number.NaN;
         let answer = "";
         for await (const event of events) {
