@@ -1,5 +1,5 @@
-import { type AnyActorRef, assign, enqueueActions, sendParent, setup } from "xstate";
-import { providerCall } from "../actors/providerCall.js";
+import { type AnyActorRef, assign, enqueueActions, sendParent, sendTo, setup } from "xstate";
+import { type ProviderAnswerEvent, type ProviderCallEvent, providerCaller } from "../actors/providerCaller.js";
 import { assembleStep, type CallOutcome, type CallPlan, planToolCalls } from "../src/agentStep.js";
 import { BatonError, type ErrorData, listenerError, toErrorData } from "../src/errors.js";
 import type { TextDeltaEvent } from "../src/events.js";
@@ -66,6 +66,8 @@ export interface AgentContext {
   grant: StepGrantEvent | undefined;
   response: ModelResponse | undefined;
   stepStartedAt: number;
+  /** Number of the model call in flight (or last made): tags the caller's answer. */
+  callNo: number;
   attempt: number;
   retryDelayMs: number;
   lastError: ErrorData | undefined;
@@ -79,7 +81,7 @@ export interface AgentContext {
   calls: number;
 }
 
-type AgentEvent = TaskEvent | CancelEvent | StepGrantEvent | StepDenyEvent | ToolResultEvent;
+type AgentEvent = TaskEvent | CancelEvent | StepGrantEvent | StepDenyEvent | ToolResultEvent | ProviderAnswerEvent;
 
 const allAnswered = ({ context }: { context: AgentContext }) => Object.keys(context.pending).length === 0;
 
@@ -94,7 +96,7 @@ export const agentMachine = setup({
     context: {} as AgentContext,
     events: {} as AgentEvent,
   },
-  actors: { providerCall },
+  actors: { providerCaller },
   delays: { backoff: ({ context }) => context.retryDelayMs },
   actions: {
     dispatchToolCalls: enqueueActions(({ context, enqueue, self, system }) => {
@@ -204,6 +206,8 @@ export const agentMachine = setup({
     reportFinal: sendParent(({ context }) => ({ type: "FINAL", model: context.config.model.id, output: context.response?.text ?? "" })),
   },
   guards: {
+    /** The answer is to the call in flight, not to one a cancel left behind. */
+    currentCall: ({ context, event }) => "callNo" in event && event.callNo === context.callNo,
     retryable: ({ context }) => {
       const details = context.lastError?.details as { retryable?: boolean } | undefined;
       return details?.retryable === true && context.attempt < context.config.retry.maxRetries;
@@ -242,6 +246,7 @@ export const agentMachine = setup({
       grant: undefined,
       response: undefined,
       stepStartedAt: 0,
+      callNo: 0,
       attempt: 0,
       retryDelayMs: 0,
       lastError: undefined,
@@ -255,8 +260,10 @@ export const agentMachine = setup({
     return { ...context };
   },
   initial: "idle",
+  // One caller for the agent's life makes its model calls (see actors/providerCaller.ts).
+  invoke: { id: "caller", src: "providerCaller", input: ({ context }) => ({ provider: context.config.provider }) },
   on: {
-    CANCEL: { target: ".idle", actions: "cancelPendingCalls" },
+    CANCEL: { target: ".idle", actions: ["cancelPendingCalls", sendTo("caller", { type: "CALL.ABORT" })] },
   },
   states: {
     idle: {
@@ -285,42 +292,41 @@ export const agentMachine = setup({
       },
     },
     calling: {
-      invoke: {
-        src: "providerCall",
-        input: ({ context }) => {
-          const grant = context.grant!;
-          const { model } = context.config;
-          return {
-            provider: context.config.provider,
-            request: {
-              modelId: model.id,
-              model: model.name,
-              ...(grant.system ? { system: grant.system } : {}),
-              messages:
-                grant.prepend.length || grant.append.length
-                  ? [...grant.prepend, ...context.transcript, ...grant.append]
-                  : context.transcript,
-              tools: context.delegated
-                ? grant.tools.map((t) => t.spec)
-                : [...grant.tools.map((t) => t.spec), ...context.config.handoffSpecs],
-              settings: grant.settings,
-              sessionId: context.config.teamId,
-            },
-            ...(context.config.onTextDelta
-              ? {
-                  onTextDelta: (text: string) => {
-                    const { runId, config } = context;
-                    try {
-                      config.onTextDelta?.({ type: "text.delta", runId, teamId: config.teamId, model: model.id, step: grant.step, text });
-                    } catch (error) {
-                      throw listenerError("text.delta", error); // fails the call, not retried: the run ends with it
-                    }
-                  },
-                }
-              : {}),
+      entry: enqueueActions(({ context, enqueue }) => {
+        const grant = context.grant!;
+        const { model } = context.config;
+        const callNo = context.callNo + 1;
+        const call: ProviderCallEvent = {
+          type: "CALL",
+          callNo,
+          request: {
+            modelId: model.id,
+            model: model.name,
+            ...(grant.system ? { system: grant.system } : {}),
+            messages:
+              grant.prepend.length || grant.append.length ? [...grant.prepend, ...context.transcript, ...grant.append] : context.transcript,
+            tools: context.delegated ? grant.tools.map((t) => t.spec) : [...grant.tools.map((t) => t.spec), ...context.config.handoffSpecs],
+            settings: grant.settings,
+            sessionId: context.config.teamId,
+          },
+        };
+        const onTextDelta = context.config.onTextDelta;
+        if (onTextDelta) {
+          const { runId, config } = context;
+          call.onTextDelta = (text: string) => {
+            try {
+              onTextDelta({ type: "text.delta", runId, teamId: config.teamId, model: model.id, step: grant.step, text });
+            } catch (error) {
+              throw listenerError("text.delta", error); // fails the call, not retried: the run ends with it
+            }
           };
-        },
-        onDone: {
+        }
+        enqueue.assign({ callNo });
+        enqueue.sendTo("caller", call);
+      }),
+      on: {
+        "CALL.DONE": {
+          guard: "currentCall",
           target: "answered",
           actions: assign(({ context, event }) => ({
             response: event.output,
@@ -331,7 +337,11 @@ export const agentMachine = setup({
             },
           })),
         },
-        onError: { target: "failedCall", actions: assign(({ event }) => ({ lastError: toErrorData(event.error, "PROVIDER_ERROR") })) },
+        "CALL.FAILED": {
+          guard: "currentCall",
+          target: "failedCall",
+          actions: assign(({ event }) => ({ lastError: toErrorData(event.error, "PROVIDER_ERROR") })),
+        },
       },
     },
     failedCall: {

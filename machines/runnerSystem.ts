@@ -1,4 +1,4 @@
-import { type AnyActorLogic, assign, sendTo, setup, stopChild } from "xstate";
+import { type AnyActorLogic, assign, setup, stopChild } from "xstate";
 
 export type RunnerSystemEvent =
   | { type: "SPAWN"; logic: AnyActorLogic; systemId: string; input: unknown }
@@ -30,38 +30,25 @@ const shardMachine = setup({
 const SHARDS = 64;
 
 /** The shard that owns a systemId: a stable hash, so STOP finds the actor SPAWN made. */
-function shardOf(systemId: string): string {
+export function shardOf(systemId: string): string {
   let hash = 0;
   for (let i = 0; i < systemId.length; i++) hash = (hash * 31 + systemId.charCodeAt(i)) | 0;
   return `shard-${(hash >>> 0) % SHARDS}`;
 }
 
 /**
- * The root of a Runner's actor system. Teams (supervisors) and shared MCP services live in
- * its shards, spawned by message so they all share one system and find each other by
- * systemId. Both messages are handled synchronously: the actor exists when `send` returns.
+ * The root of a Runner's actor system. Teams (supervisors) and shared MCP services live in its
+ * shards, so they all share one system and find each other by systemId. The Runner sends SPAWN
+ * and STOP straight to the shard (`shardOf`); both are handled synchronously: the actor exists
+ * when `send` returns.
  */
 export const runnerSystemMachine = setup({
-  types: { events: {} as RunnerSystemEvent, context: {} as Record<string, never> },
+  types: { context: {} as Record<string, never> },
   actors: { shard: shardMachine },
 }).createMachine({
   id: "runner",
   context: ({ spawn }) => {
     for (let i = 0; i < SHARDS; i++) spawn("shard", { id: `shard-${i}` });
     return {};
-  },
-  on: {
-    SPAWN: {
-      actions: sendTo(
-        ({ event }) => shardOf(event.systemId),
-        ({ event }) => event,
-      ),
-    },
-    STOP: {
-      actions: sendTo(
-        ({ event }) => shardOf(event.systemId),
-        ({ event }) => event,
-      ),
-    },
   },
 });

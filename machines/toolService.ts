@@ -1,5 +1,5 @@
-import { enqueueActions, setup, stopChild } from "xstate";
-import { type ToolFinishedEvent, toolCall } from "../actors/toolCall.js";
+import { enqueueActions, sendTo, setup } from "xstate";
+import { type ToolRunEvent, toolExecutor } from "../actors/toolExecutor.js";
 import type { ToolCallEvent, ToolCancelEvent, ToolResultEvent } from "../src/protocol.js";
 import type { Tool } from "../src/tools/defineTool.js";
 import { validateToolArgs } from "../src/tools/validateArgs.js";
@@ -12,18 +12,19 @@ export interface ToolServiceInput {
 
 /**
  * The local tools of one team (`tools:<team>`): validates arguments with the tool's zod
- * schema, runs `execute` in a child actor per call (many in flight), answers like an MCP service.
+ * schema, hands the call to its executor (many in flight), which answers like an MCP service.
  */
 export const toolServiceMachine = setup({
   types: {
     input: {} as ToolServiceInput,
     context: {} as { tools: Record<string, Tool>; timeoutMs: number | undefined },
-    events: {} as ToolCallEvent | ToolCancelEvent | ToolFinishedEvent,
+    events: {} as ToolCallEvent | ToolCancelEvent,
   },
-  actors: { toolCall },
+  actors: { toolExecutor },
 }).createMachine({
   id: "toolService",
   context: ({ input }) => ({ tools: Object.fromEntries(input.tools.map((t) => [t.name, t])), timeoutMs: input.timeoutMs }),
+  invoke: { id: "executor", src: "toolExecutor" },
   on: {
     "TOOL.CALL": {
       actions: enqueueActions(({ context, event, enqueue }) => {
@@ -42,22 +43,19 @@ export const toolServiceMachine = setup({
           return;
         }
         const timeoutMs = event.timeoutMs ?? context.timeoutMs;
-        enqueue.spawnChild("toolCall", {
-          id: event.callId,
-          input: {
-            tool,
-            args: check.args,
-            callId: event.callId,
-            replyTo: event.replyTo,
-            model: event.model,
-            runId: event.runId,
-            ...(timeoutMs === undefined ? {} : { timeoutMs }),
-          },
-        });
+        const run: ToolRunEvent = {
+          type: "TOOL.RUN",
+          tool,
+          args: check.args,
+          callId: event.callId,
+          replyTo: event.replyTo,
+          model: event.model,
+          runId: event.runId,
+        };
+        if (timeoutMs !== undefined) run.timeoutMs = timeoutMs;
+        enqueue.sendTo("executor", run);
       }),
     },
-    "TOOL.CANCEL": { actions: stopChild(({ event }) => event.callId) },
-    // A finished call's actor would otherwise stay among the children for the team's life.
-    "TOOL.FINISHED": { actions: stopChild(({ event }) => event.callId) },
+    "TOOL.CANCEL": { actions: sendTo("executor", ({ event }) => ({ type: "TOOL.ABORT", callId: event.callId })) },
   },
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Actor, type AnyActorLogic, type AnyActorRef, createActor, type InspectionEvent, type Observer } from "xstate";
 import type { RetryOptions } from "../machines/agent.js";
-import { runnerSystemMachine } from "../machines/runnerSystem.js";
+import { type RunnerSystemEvent, runnerSystemMachine, shardOf } from "../machines/runnerSystem.js";
 import { BatonError } from "./errors.js";
 import type { RunEvent } from "./events.js";
 import type { McpOptions, McpPool, McpServerSpec } from "./mcp/pool.js";
@@ -52,7 +52,7 @@ export class Runner {
     this.#retry = { ...DEFAULT_RETRY, ...(options.retry ?? {}) };
     this.#host = {
       spawn: (logic, systemId, input) => this.#spawn(logic, systemId, input),
-      stop: (systemId) => this.#system?.send({ type: "STOP", systemId }),
+      stop: (systemId) => this.#toShard({ type: "STOP", systemId }),
       provider: (name) => this.#providers.get(name),
       mcpTools: (specs, signal) => this.#mcpTools(specs, signal),
       retry: this.#retry,
@@ -105,10 +105,15 @@ export class Runner {
       this.#system = createActor(runnerSystemMachine, inspect ? { inspect } : {});
       this.#system.start();
     }
-    this.#system.send({ type: "SPAWN", logic, systemId, input });
+    this.#toShard({ type: "SPAWN", logic, systemId, input });
     const ref = this.#system.system.get(systemId);
     if (!ref) throw new BatonError("INTERNAL", `Actor ${systemId} did not start.`);
     return ref;
+  }
+
+  /** Straight to the shard that owns the actor: one message instead of two through the root. */
+  #toShard(event: RunnerSystemEvent): void {
+    this.#system?.getSnapshot().children[shardOf(event.systemId)]?.send(event);
   }
 
   async #mcpTools(specs: readonly McpServerSpec[], signal?: AbortSignal): Promise<ToolEntry[]> {
@@ -120,7 +125,7 @@ export class Runner {
         ...(this.#options.mcp ?? {}),
         ...(this.#options.mcpRegistry === undefined ? {} : { registry: this.#options.mcpRegistry }),
         spawn: (logic, systemId, input) => this.#spawn(logic, systemId, input),
-        stopChild: (systemId) => this.#system?.send({ type: "STOP", systemId }),
+        stopChild: (systemId) => this.#toShard({ type: "STOP", systemId }),
         sample: (modelId, request) => this.#sample(modelId, request),
       });
     }

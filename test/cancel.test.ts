@@ -43,6 +43,8 @@ describe("cancellation", () => {
   });
 
   it("aborting during a slow model call aborts the call", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === "Timeout").length;
+    const before = timers();
     const runner = simRunner({ a: [{ text: "too late", latencyMs: 5_000 }] });
     const controller = new AbortController();
     const started = performance.now();
@@ -50,6 +52,9 @@ describe("cancellation", () => {
     const error = await runner.run({ input: "go", model: "sim/a", signal: controller.signal }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "CANCELLED" });
     expect(performance.now() - started).toBeLessThan(500);
+    // The call's signal was aborted: the sim model's 5 s wait is gone, not left running.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 
   it("an already aborted signal cancels before any call", async () => {
