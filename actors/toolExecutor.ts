@@ -18,10 +18,10 @@ export interface ToolRunEvent {
 export type ToolAbortEvent = { type: "TOOL.ABORT"; callId: string };
 
 /**
- * Runs local tools' `execute` for one team's tools service, many calls in flight, and answers
- * each caller with TOOL.RESULT. A thrown error or a timeout becomes an error result the model
- * reads. One long-lived actor rather than one per call: an actor per call cost more to create
- * and stop than a short tool takes to run.
+ * Runs local tools' `execute` for every team's tools service (`tool-executor`, one per Runner),
+ * many calls in flight, and answers each caller with TOOL.RESULT. A thrown error or a timeout
+ * becomes an error result the model reads. One long-lived actor rather than one per call: an
+ * actor per call cost more to create and stop than a short tool takes to run.
  *
  * A callback actor, not promise actors: a promise actor reports `xstate.done.actor.<id>`, and
  * XState memoizes transitions per event type on the (shared) machine definition, so one unique

@@ -1,5 +1,5 @@
-import { type AnyActorRef, assign, enqueueActions, sendParent, sendTo, setup } from "xstate";
-import { type ProviderAnswerEvent, type ProviderCallEvent, providerCaller } from "../actors/providerCaller.js";
+import { type AnyActorRef, assign, enqueueActions, sendParent, setup } from "xstate";
+import type { ProviderAnswerEvent, ProviderCallEvent } from "../actors/providerService.js";
 import { assembleStep, type CallOutcome, type CallPlan, planToolCalls } from "../src/agentStep.js";
 import { BatonError, type ErrorData, listenerError, toErrorData } from "../src/errors.js";
 import type { TextDeltaEvent } from "../src/events.js";
@@ -15,7 +15,7 @@ import type {
   ToolCallEvent,
   ToolResultEvent,
 } from "../src/protocol.js";
-import type { ModelResponse, Provider, ToolSpec, Usage } from "../src/providers/types.js";
+import type { ModelResponse, ToolSpec, Usage } from "../src/providers/types.js";
 import { type HandoffMode, type HandoffTarget, handoffTools } from "../src/tools/handoffTools.js";
 import type { Message } from "../src/transcript.js";
 
@@ -31,7 +31,8 @@ export interface AgentInput {
   model: ModelRef;
   models: readonly ModelRef[];
   handoffMode: HandoffMode;
-  provider: Provider;
+  /** systemId of the provider service that makes this model's calls (`provider:<name>`). */
+  providerService: string;
   retry: RetryOptions;
   /**
    * Report progress (text deltas, tool calls and results) to the supervisor, which turns it into
@@ -66,7 +67,7 @@ export interface AgentContext {
   grant: StepGrantEvent | undefined;
   response: ModelResponse | undefined;
   stepStartedAt: number;
-  /** Number of the model call in flight (or last made): tags the caller's answer. */
+  /** Number of model calls made; the last one's id tags the provider service's answer. */
   callNo: number;
   attempt: number;
   retryDelayMs: number;
@@ -83,6 +84,9 @@ export interface AgentContext {
 
 type AgentEvent = TaskEvent | CancelEvent | StepGrantEvent | StepDenyEvent | ToolResultEvent | ProviderAnswerEvent;
 
+/** The id of the agent's model call number `callNo` (default: the last one), unique across teams. */
+const callIdOf = (context: AgentContext, callNo = context.callNo) => `${context.config.teamId}:${context.config.model.id}:${callNo}`;
+
 const allAnswered = ({ context }: { context: AgentContext }) => Object.keys(context.pending).length === 0;
 
 /**
@@ -96,7 +100,6 @@ export const agentMachine = setup({
     context: {} as AgentContext,
     events: {} as AgentEvent,
   },
-  actors: { providerCaller },
   delays: { backoff: ({ context }) => context.retryDelayMs },
   actions: {
     dispatchToolCalls: enqueueActions(({ context, enqueue, self, system }) => {
@@ -203,11 +206,15 @@ export const agentMachine = setup({
       enqueue.sendParent({ type: "HANDOFF", from: context.config.model.id, to: transfer.to, reason: transfer.reason, task: transfer.task });
       enqueue.assign({ plans: [] });
     }),
+    // A cancel while no call is in flight aborts nothing: the service forgot the id when it answered.
+    abortModelCall: ({ context, system }) => {
+      system.get(context.config.providerService)?.send({ type: "CALL.ABORT", callId: callIdOf(context) });
+    },
     reportFinal: sendParent(({ context }) => ({ type: "FINAL", model: context.config.model.id, output: context.response?.text ?? "" })),
   },
   guards: {
     /** The answer is to the call in flight, not to one a cancel left behind. */
-    currentCall: ({ context, event }) => "callNo" in event && event.callNo === context.callNo,
+    currentCall: ({ context, event }) => "callId" in event && event.callId === callIdOf(context),
     retryable: ({ context }) => {
       const details = context.lastError?.details as { retryable?: boolean } | undefined;
       return details?.retryable === true && context.attempt < context.config.retry.maxRetries;
@@ -231,7 +238,7 @@ export const agentMachine = setup({
         model: input.model,
         models: input.models,
         handoffMode: input.handoffMode,
-        provider: input.provider,
+        providerService: input.providerService,
         retry: input.retry,
         stream: input.stream,
         onTextDelta: input.onTextDelta,
@@ -260,10 +267,8 @@ export const agentMachine = setup({
     return { ...context };
   },
   initial: "idle",
-  // One caller for the agent's life makes its model calls (see actors/providerCaller.ts).
-  invoke: { id: "caller", src: "providerCaller", input: ({ context }) => ({ provider: context.config.provider }) },
   on: {
-    CANCEL: { target: ".idle", actions: ["cancelPendingCalls", sendTo("caller", { type: "CALL.ABORT" })] },
+    CANCEL: { target: ".idle", actions: ["cancelPendingCalls", "abortModelCall"] },
   },
   states: {
     idle: {
@@ -292,13 +297,14 @@ export const agentMachine = setup({
       },
     },
     calling: {
-      entry: enqueueActions(({ context, enqueue }) => {
+      entry: enqueueActions(({ context, enqueue, self, system }) => {
         const grant = context.grant!;
         const { model } = context.config;
         const callNo = context.callNo + 1;
         const call: ProviderCallEvent = {
           type: "CALL",
-          callNo,
+          callId: callIdOf(context, callNo),
+          replyTo: self,
           request: {
             modelId: model.id,
             model: model.name,
@@ -322,7 +328,7 @@ export const agentMachine = setup({
           };
         }
         enqueue.assign({ callNo });
-        enqueue.sendTo("caller", call);
+        enqueue.sendTo(system.get(context.config.providerService) as AnyActorRef, call);
       }),
       on: {
         "CALL.DONE": {

@@ -27,7 +27,11 @@ export const supervisorMachine = supervisorSetup.createMachine({
   id: "supervisor",
   context: ({ input, spawn }) => {
     const agents: SupervisorContext["agents"] = {};
-    spawn("toolService", { id: "tools", systemId: `tools:${input.teamId}`, input: { tools: input.localTools } });
+    spawn("toolService", {
+      id: "tools",
+      systemId: `tools:${input.teamId}`,
+      input: { tools: input.localTools, executor: input.toolExecutor },
+    });
     for (const model of input.models) {
       agents[model.id] = spawn("agent", {
         id: model.id,
@@ -37,7 +41,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
           model,
           models: input.models,
           handoffMode: input.handoffMode,
-          provider: input.providers[model.id]!,
+          providerService: input.providerServices[model.id]!,
           retry: input.retry,
           stream: input.stream,
           onTextDelta: input.onTextDelta,

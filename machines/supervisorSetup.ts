@@ -19,7 +19,6 @@ import type {
   StepRequestEvent,
   ToolResultEvent,
 } from "../src/protocol.js";
-import type { Provider } from "../src/providers/types.js";
 import type { HandoffRecord, RunStatus } from "../src/result.js";
 import { buildResult, type RunState, recordHandoff } from "../src/runState.js";
 import type { Tool } from "../src/tools/defineTool.js";
@@ -34,8 +33,11 @@ export type HandoffFilter = (transcript: readonly Message[], info: { from: strin
 export interface SupervisorInput {
   teamId: string;
   models: readonly ModelRef[];
-  providers: Readonly<Record<string, Provider>>;
+  /** systemId of the provider service of each model (`provider:<name>`), by model id. */
+  providerServices: Readonly<Record<string, string>>;
   localTools: readonly Tool[];
+  /** systemId of the Runner's local tool executor (`tool-executor`). */
+  toolExecutor: string;
   /** Every tool of the team: local and MCP. */
   tools: readonly ToolEntry[];
   mcpServers: readonly string[];
@@ -93,7 +95,7 @@ interface Delegation {
 }
 
 /** What a supervisor is spawned with, fixed for the team's life (see AgentContext on why nested). */
-export type SupervisorConfig = Omit<SupervisorInput, "transcript" | "activeModel" | "providers" | "localTools">;
+export type SupervisorConfig = Omit<SupervisorInput, "transcript" | "activeModel" | "providerServices" | "localTools" | "toolExecutor">;
 
 export interface SupervisorContext {
   config: SupervisorConfig;

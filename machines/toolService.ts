@@ -1,33 +1,38 @@
-import { enqueueActions, sendTo, setup } from "xstate";
-import { type ToolRunEvent, toolExecutor } from "../actors/toolExecutor.js";
+import { type AnyActorRef, enqueueActions, setup } from "xstate";
+import type { ToolRunEvent } from "../actors/toolExecutor.js";
 import type { ToolCallEvent, ToolCancelEvent, ToolResultEvent } from "../src/protocol.js";
 import type { Tool } from "../src/tools/defineTool.js";
 import { validateToolArgs } from "../src/tools/validateArgs.js";
 
 export interface ToolServiceInput {
   tools: readonly Tool[];
+  /** systemId of the Runner's tool executor, which runs `execute`. */
+  executor: string;
   /** Default per-call timeout for local tools, if any. */
   timeoutMs?: number;
 }
 
 /**
  * The local tools of one team (`tools:<team>`): validates arguments with the tool's zod
- * schema, hands the call to its executor (many in flight), which answers like an MCP service.
+ * schema and hands the call to the Runner's tool executor (many in flight), which answers the
+ * caller like an MCP service.
  */
 export const toolServiceMachine = setup({
   types: {
     input: {} as ToolServiceInput,
-    context: {} as { tools: Record<string, Tool>; timeoutMs: number | undefined },
+    context: {} as { tools: Record<string, Tool>; executor: string; timeoutMs: number | undefined },
     events: {} as ToolCallEvent | ToolCancelEvent,
   },
-  actors: { toolExecutor },
 }).createMachine({
   id: "toolService",
-  context: ({ input }) => ({ tools: Object.fromEntries(input.tools.map((t) => [t.name, t])), timeoutMs: input.timeoutMs }),
-  invoke: { id: "executor", src: "toolExecutor" },
+  context: ({ input }) => ({
+    tools: Object.fromEntries(input.tools.map((t) => [t.name, t])),
+    executor: input.executor,
+    timeoutMs: input.timeoutMs,
+  }),
   on: {
     "TOOL.CALL": {
-      actions: enqueueActions(({ context, event, enqueue }) => {
+      actions: enqueueActions(({ context, event, enqueue, system }) => {
         const fail = (content: string) => {
           const result: ToolResultEvent = { type: "TOOL.RESULT", callId: event.callId, content, isError: true, ms: 0 };
           enqueue.sendTo(event.replyTo, result);
@@ -53,9 +58,11 @@ export const toolServiceMachine = setup({
           runId: event.runId,
         };
         if (timeoutMs !== undefined) run.timeoutMs = timeoutMs;
-        enqueue.sendTo("executor", run);
+        enqueue.sendTo(system.get(context.executor) as AnyActorRef, run);
       }),
     },
-    "TOOL.CANCEL": { actions: sendTo("executor", ({ event }) => ({ type: "TOOL.ABORT", callId: event.callId })) },
+    "TOOL.CANCEL": {
+      actions: ({ context, event, system }) => system.get(context.executor)?.send({ type: "TOOL.ABORT", callId: event.callId }),
+    },
   },
 });

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Actor, type AnyActorLogic, type AnyActorRef, createActor, type InspectionEvent, type Observer } from "xstate";
+import { providerService } from "../actors/providerService.js";
+import { toolExecutor } from "../actors/toolExecutor.js";
 import type { RetryOptions } from "../machines/agent.js";
 import { type RunnerSystemEvent, runnerSystemMachine, shardOf } from "../machines/runnerSystem.js";
 import { BatonError } from "./errors.js";
@@ -45,6 +47,8 @@ export class Runner {
   #mcp: McpPool | undefined;
   #closed = false;
   #teamCount = 0;
+  /** systemIds of the shared service actors started so far (provider calls, local tools). */
+  readonly #services = new Set<string>();
 
   constructor(options: RunnerOptions = {}) {
     this.#options = options;
@@ -54,6 +58,8 @@ export class Runner {
       spawn: (logic, systemId, input) => this.#spawn(logic, systemId, input),
       stop: (systemId) => this.#toShard({ type: "STOP", systemId }),
       provider: (name) => this.#providers.get(name),
+      providerService: (name) => this.#service(`provider:${name}`, providerService, { provider: this.#providers.get(name) }),
+      toolExecutor: () => this.#service("tool-executor", toolExecutor, undefined),
       mcpTools: (specs, signal) => this.#mcpTools(specs, signal),
       retry: this.#retry,
       nextTeamId: () => `t${(++this.#teamCount).toString(36)}-${randomUUID().slice(0, 4)}`,
@@ -109,6 +115,15 @@ export class Runner {
     const ref = this.#system.system.get(systemId);
     if (!ref) throw new BatonError("INTERNAL", `Actor ${systemId} did not start.`);
     return ref;
+  }
+
+  /** A shared service actor of this Runner, started the first time a team needs it. */
+  #service(systemId: string, logic: AnyActorLogic, input: unknown): string {
+    if (!this.#services.has(systemId)) {
+      this.#spawn(logic, systemId, input);
+      this.#services.add(systemId);
+    }
+    return systemId;
   }
 
   /** Straight to the shard that owns the actor: one message instead of two through the root. */

@@ -17,6 +17,10 @@ export interface TeamHost {
   spawn(logic: AnyActorLogic, systemId: string, input: unknown): AnyActorRef;
   stop(systemId: string): void;
   provider(name: string): Provider;
+  /** systemId of the provider's service actor, started on first use. */
+  providerService(name: string): string;
+  /** systemId of the local tool executor, started on first use. */
+  toolExecutor(): string;
   mcpTools(specs: readonly McpServerSpec[], signal?: AbortSignal): Promise<ToolEntry[]>;
   retry: RetryOptions;
   /** A team id unique within the Runner's actor system (it is part of systemIds). */
@@ -134,16 +138,17 @@ export class Team {
             );
           }
         }
-        const providers: Record<string, Provider> = {};
-        for (const model of checked.models) providers[model.id] = this.#host.provider(model.provider);
+        const providerServices: Record<string, string> = {};
+        for (const model of checked.models) providerServices[model.id] = this.#host.providerService(model.provider);
         const restored = this.#restored;
         const active = restored && checked.models.some((m) => m.id === restored.activeModel) ? restored.activeModel : undefined;
         const options = this.#options;
         this.#supervisor = this.#host.spawn(supervisorMachine, `team:${this.id}`, {
           teamId: this.id,
           models: checked.models,
-          providers,
+          providerServices,
           localTools: checked.tools,
+          toolExecutor: this.#host.toolExecutor(),
           tools: [...local, ...mcpTools],
           mcpServers: [...new Set(mcpTools.map((t) => t.source))],
           maxSteps: checked.maxSteps,

@@ -128,20 +128,34 @@ describe("local tools", () => {
   });
 });
 
-describe("the local tools service", () => {
-  it("leaves no actor behind for finished calls (long-lived teams do not grow)", async () => {
-    const { createActor, fromCallback } = await import("xstate");
-    const { toolServiceMachine } = await import("../machines/toolService.js");
-    const results: unknown[] = [];
-    const service = createActor(toolServiceMachine, { input: { tools: [add] } }).start();
-    const caller = createActor(fromCallback(({ receive }) => receive((event) => results.push(event)))).start();
-    for (let i = 0; i < 50; i++) {
-      service.send({ type: "TOOL.CALL", callId: `c${i}`, name: "add", args: { a: i, b: 1 }, replyTo: caller, model: "m", runId: "r" });
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(results).toHaveLength(50);
-    expect(Object.keys(service.getSnapshot().children)).toEqual(["executor"]); // one long-lived executor, nothing per call
-    service.stop();
-    caller.stop();
+describe("calls and actors", () => {
+  it("model calls and tool calls start no actor: a long-lived team's actors stay the same", async () => {
+    const started: string[] = [];
+    const r = simRunner(
+      {
+        // Five steps of two tool calls each, then an answer.
+        m: (request) =>
+          request.callIndex % 6 === 5
+            ? { text: "done" }
+            : {
+                toolCalls: [
+                  { name: "add", args: { a: request.callIndex, b: 1 } },
+                  { name: "add", args: { a: 0, b: 0 } },
+                ],
+              },
+      },
+      { inspect: (event) => event.type === "@xstate.actor" && started.push((event.actorRef as unknown as { id: string }).id) },
+    );
+    const team = r.team({ model: "sim/m", tools: [add] });
+    await team.run("first"); // starts the team's actors and the Runner's shared services
+    const before = started.length;
+    const result = await team.run("second");
+    expect(result.steps.flatMap((step) => step.toolCalls)).toHaveLength(10);
+    expect(result.finalOutput).toBe("done");
+    expect(started.slice(before)).toEqual([]);
+    // A second team shares the provider service and the tool executor: it starts only its own actors.
+    await r.team({ model: "sim/m", tools: [add] }).run("third");
+    const kinds = started.slice(before).map((id) => (id.startsWith("team:") ? "supervisor" : id));
+    expect(kinds.sort()).toEqual(["sim/m", "supervisor", "tools"]);
   });
 });

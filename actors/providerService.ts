@@ -1,0 +1,77 @@
+import { type AnyActorRef, fromCallback } from "xstate";
+import { extend } from "../src/extend.js";
+import type { ModelRequest, ModelResponse, Provider } from "../src/providers/types.js";
+
+/** agent → provider service: make one model call and answer `replyTo`. */
+export interface ProviderCallEvent {
+  type: "CALL";
+  /** Unique across teams (the service is shared): `<team>:<model>:<n>`. */
+  callId: string;
+  replyTo: AnyActorRef;
+  request: Omit<ModelRequest, "signal" | "onTextDelta">;
+  /** Receives text deltas as they arrive; absent when the run does not stream. */
+  onTextDelta?: (text: string) => void;
+}
+
+/** agent → provider service: abort a call in flight (the run was cancelled); it answers nothing. */
+export type ProviderAbortEvent = { type: "CALL.ABORT"; callId: string };
+
+/** provider service → agent. */
+export type ProviderAnswerEvent =
+  | { type: "CALL.DONE"; callId: string; output: ModelResponse }
+  | { type: "CALL.FAILED"; callId: string; error: unknown };
+
+export interface ProviderServiceInput {
+  provider: Provider;
+}
+
+/**
+ * One provider's model calls for every team of a Runner (`provider:<name>`), many in flight,
+ * like an MCP service. A shared long-lived actor rather than an actor per call (or per agent):
+ * creating, registering and stopping actors was a measurable share of a short run, and idle
+ * teams hold no call actors. Aborting a call (CALL.ABORT, or the Runner closing) aborts its
+ * HTTP request through the call's `signal`.
+ */
+export const providerService = fromCallback<ProviderCallEvent | ProviderAbortEvent, ProviderServiceInput>(({ input, receive }) => {
+  const inFlight = new Map<string, AbortController>();
+  let stopped = false;
+
+  const call = (event: ProviderCallEvent) => {
+    inFlight.get(event.callId)?.abort();
+    const controller = new AbortController();
+    inFlight.set(event.callId, controller);
+    const { signal } = controller;
+    const request = extend(event.request, event.onTextDelta ? { signal, onTextDelta: event.onTextDelta } : { signal });
+    // Answers only while the call is still wanted: an aborted call's answer is dropped.
+    const answer = (message: ProviderAnswerEvent) => {
+      if (stopped || inFlight.get(event.callId) !== controller) return;
+      inFlight.delete(event.callId);
+      event.replyTo.send(message);
+    };
+    let pending: Promise<ModelResponse>;
+    try {
+      pending = Promise.resolve(input.provider.call(request));
+    } catch (error) {
+      pending = Promise.reject(error); // a provider that throws instead of rejecting
+    }
+    pending.then(
+      (output) => answer({ type: "CALL.DONE", callId: event.callId, output }),
+      (error: unknown) => answer({ type: "CALL.FAILED", callId: event.callId, error }),
+    );
+  };
+
+  const abort = (callId: string) => {
+    const controller = inFlight.get(callId);
+    inFlight.delete(callId);
+    controller?.abort();
+  };
+
+  receive((event) => {
+    if (event.type === "CALL.ABORT") abort(event.callId);
+    else call(event);
+  });
+  return () => {
+    stopped = true;
+    for (const callId of [...inFlight.keys()]) abort(callId);
+  };
+});
