@@ -1,4 +1,4 @@
-import { type AnyActorRef, assign, enqueueActions, sendParent, setup } from "xstate";
+import { type AnyActorRef, and, assign, enqueueActions, sendParent, setup } from "xstate";
 import type { ProviderAnswerEvent, ProviderCallEvent } from "../actors/providerService.js";
 import { assembleStep, type CallOutcome, type CallPlan, planToolCalls } from "../src/agentStep.js";
 import { BatonError, type ErrorData, listenerError, toErrorData } from "../src/errors.js";
@@ -210,6 +210,53 @@ export const agentMachine = setup({
     abortModelCall: ({ context, system }) => {
       system.get(context.config.providerService)?.send({ type: "CALL.ABORT", callId: callIdOf(context) });
     },
+    storeResponse: assign(({ context, event }) => {
+      const output = (event as Extract<ProviderAnswerEvent, { type: "CALL.DONE" }>).output;
+      return {
+        response: output,
+        calls: context.calls + 1,
+        usage: {
+          inputTokens: context.usage.inputTokens + output.usage.inputTokens,
+          outputTokens: context.usage.outputTokens + output.usage.outputTokens,
+        },
+      };
+    }),
+    failOnLength: sendParent(
+      ({ context }): FailedEvent => ({
+        type: "FAILED",
+        model: context.config.model.id,
+        error: toErrorData(
+          new BatonError(
+            "PROVIDER_ERROR",
+            `${context.config.model.id} hit its output token limit before answering. Raise settings.maxTokens for this model.`,
+            {
+              details: {
+                provider: context.config.model.provider,
+                model: context.config.model.name,
+                stopReason: "length",
+                retryable: false,
+              },
+            },
+          ),
+        ),
+      }),
+    ),
+    failOnFilter: sendParent(
+      ({ context }): FailedEvent => ({
+        type: "FAILED",
+        model: context.config.model.id,
+        error: toErrorData(
+          new BatonError("PROVIDER_ERROR", `${context.config.model.id}: the provider's content filter stopped the answer.`, {
+            details: {
+              provider: context.config.model.provider,
+              model: context.config.model.name,
+              stopReason: "content_filter",
+              retryable: false,
+            },
+          }),
+        ),
+      }),
+    ),
     reportFinal: sendParent(({ context }) => ({ type: "FINAL", model: context.config.model.id, output: context.response?.text ?? "" })),
   },
   guards: {
@@ -219,9 +266,9 @@ export const agentMachine = setup({
       const details = context.lastError?.details as { retryable?: boolean } | undefined;
       return details?.retryable === true && context.attempt < context.config.retry.maxRetries;
     },
-    hasToolCalls: ({ context }) => (context.response?.toolCalls.length ?? 0) > 0,
-    emptyBecauseLength: ({ context }) => context.response?.stopReason === "length" && !context.response.text,
-    filtered: ({ context }) => context.response?.stopReason === "content_filter",
+    answerHasToolCalls: ({ event }) => event.type === "CALL.DONE" && event.output.toolCalls.length > 0,
+    answerEmptyBecauseLength: ({ event }) => event.type === "CALL.DONE" && event.output.stopReason === "length" && !event.output.text,
+    answerFiltered: ({ event }) => event.type === "CALL.DONE" && event.output.stopReason === "content_filter",
     allAnswered,
     handingOff: ({ context }) => context.plans.some((p) => p.kind === "transfer"),
   },
@@ -331,18 +378,13 @@ export const agentMachine = setup({
         enqueue.sendTo(system.get(context.config.providerService) as AnyActorRef, call);
       }),
       on: {
-        "CALL.DONE": {
-          guard: "currentCall",
-          target: "answered",
-          actions: assign(({ context, event }) => ({
-            response: event.output,
-            calls: context.calls + 1,
-            usage: {
-              inputTokens: context.usage.inputTokens + event.output.usage.inputTokens,
-              outputTokens: context.usage.outputTokens + event.output.usage.outputTokens,
-            },
-          })),
-        },
+        // Decided on the answer itself, not in a state after it: one microstep less per step.
+        "CALL.DONE": [
+          { guard: and(["currentCall", "answerHasToolCalls"]), target: "runningTools", actions: "storeResponse" },
+          { guard: and(["currentCall", "answerEmptyBecauseLength"]), target: "idle", actions: ["storeResponse", "failOnLength"] },
+          { guard: and(["currentCall", "answerFiltered"]), target: "idle", actions: ["storeResponse", "failOnFilter"] },
+          { guard: "currentCall", target: "idle", actions: ["storeResponse", "reportStep", "reportFinal"] },
+        ],
         "CALL.FAILED": {
           guard: "currentCall",
           target: "failedCall",
@@ -382,59 +424,12 @@ export const agentMachine = setup({
     backoff: {
       after: { backoff: "calling" },
     },
-    answered: {
-      always: [
-        { guard: "hasToolCalls", target: "runningTools" },
-        {
-          guard: "emptyBecauseLength",
-          target: "idle",
-          actions: sendParent(
-            ({ context }): FailedEvent => ({
-              type: "FAILED",
-              model: context.config.model.id,
-              error: toErrorData(
-                new BatonError(
-                  "PROVIDER_ERROR",
-                  `${context.config.model.id} hit its output token limit before answering. Raise settings.maxTokens for this model.`,
-                  {
-                    details: {
-                      provider: context.config.model.provider,
-                      model: context.config.model.name,
-                      stopReason: "length",
-                      retryable: false,
-                    },
-                  },
-                ),
-              ),
-            }),
-          ),
-        },
-        {
-          guard: "filtered",
-          target: "idle",
-          actions: sendParent(
-            ({ context }): FailedEvent => ({
-              type: "FAILED",
-              model: context.config.model.id,
-              error: toErrorData(
-                new BatonError("PROVIDER_ERROR", `${context.config.model.id}: the provider's content filter stopped the answer.`, {
-                  details: {
-                    provider: context.config.model.provider,
-                    model: context.config.model.name,
-                    stopReason: "content_filter",
-                    retryable: false,
-                  },
-                }),
-              ),
-            }),
-          ),
-        },
-        { target: "idle", actions: ["reportStep", "reportFinal"] },
-      ],
-    },
     runningTools: {
       entry: "dispatchToolCalls",
-      always: { guard: "allAnswered", target: "stepDone" },
+      always: [
+        { guard: and(["allAnswered", "handingOff"]), target: "idle", actions: ["reportStep", "reportHandoff"] },
+        { guard: "allAnswered", target: "requesting", actions: "reportStep" },
+      ],
       on: {
         "TOOL.RESULT": {
           actions: enqueueActions(({ context, event, enqueue }) => {
@@ -460,12 +455,6 @@ export const agentMachine = setup({
           }),
         },
       },
-    },
-    stepDone: {
-      always: [
-        { guard: "handingOff", target: "idle", actions: ["reportStep", "reportHandoff"] },
-        { target: "requesting", actions: "reportStep" },
-      ],
     },
   },
 });
