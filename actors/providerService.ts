@@ -1,25 +1,7 @@
-import { type AnyActorRef, fromCallback } from "xstate";
+import { fromCallback } from "xstate";
 import { extend } from "../src/extend.js";
-import type { ModelRequest, ModelResponse, Provider } from "../src/providers/types.js";
-
-/** agent → provider service: make one model call and answer `replyTo`. */
-export interface ProviderCallEvent {
-  type: "CALL";
-  /** Unique across teams (the service is shared): `<team>:<model>:<n>`. */
-  callId: string;
-  replyTo: AnyActorRef;
-  request: Omit<ModelRequest, "signal" | "onTextDelta">;
-  /** Receives text deltas as they arrive; absent when the run does not stream. */
-  onTextDelta?: (text: string) => void;
-}
-
-/** agent → provider service: abort a call in flight (the run was cancelled); it answers nothing. */
-export type ProviderAbortEvent = { type: "CALL.ABORT"; callId: string };
-
-/** provider service → agent. */
-export type ProviderAnswerEvent =
-  | { type: "CALL.DONE"; callId: string; output: ModelResponse }
-  | { type: "CALL.FAILED"; callId: string; error: unknown };
+import type { ProviderAbortEvent, ProviderAnswerEvent, ProviderCallEvent } from "../src/protocol.js";
+import type { ModelResponse, Provider } from "../src/providers/types.js";
 
 export interface ProviderServiceInput {
   provider: Provider;

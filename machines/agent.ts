@@ -1,5 +1,4 @@
 import { type AnyActorRef, and, assign, enqueueActions, sendParent, setup } from "xstate";
-import type { ProviderAnswerEvent, ProviderCallEvent } from "../actors/providerService.js";
 import { assembleStep, type CallOutcome, type CallPlan, planToolCalls } from "../src/agentStep.js";
 import { BatonError, type ErrorData, listenerError, toErrorData } from "../src/errors.js";
 import type { TextDeltaEvent } from "../src/events.js";
@@ -8,6 +7,8 @@ import type { ModelRef } from "../src/models/modelRef.js";
 import type {
   CancelEvent,
   FailedEvent,
+  ProviderAnswerEvent,
+  ProviderCallEvent,
   StepDenyEvent,
   StepDoneEvent,
   StepGrantEvent,

@@ -1,10 +1,10 @@
 /**
  * The messages actors exchange (DESIGN §2). Payloads are plain data; these names are the
- * contract between the supervisor, the model agents and the tool services.
+ * contract between the supervisor, the model agents and the tool and provider services.
  */
 import type { AnyActorRef } from "xstate";
 import type { ErrorData } from "./errors.js";
-import type { ModelSettings, ToolSpec, Usage } from "./providers/types.js";
+import type { ModelRequest, ModelResponse, ModelSettings, ToolSpec, Usage } from "./providers/types.js";
 import type { StepRecord } from "./result.js";
 import type { ToolEntry } from "./tools/toolEntry.js";
 import type { Message } from "./transcript.js";
@@ -80,5 +80,21 @@ export type ToolCallEvent = {
 };
 export type ToolCancelEvent = { type: "TOOL.CANCEL"; callId: string };
 export type ToolResultEvent = { type: "TOOL.RESULT"; callId: string; content: string; isError: boolean; ms: number };
+
+// agent → provider service, and back
+export interface ProviderCallEvent {
+  type: "CALL";
+  /** Unique across teams (the service is shared): `<team>:<model>:<n>`. */
+  callId: string;
+  replyTo: AnyActorRef;
+  request: Omit<ModelRequest, "signal" | "onTextDelta">;
+  /** Receives text deltas as they arrive; absent when the run does not stream. */
+  onTextDelta?: (text: string) => void;
+}
+/** Aborts a call in flight (the run was cancelled); it answers nothing. */
+export type ProviderAbortEvent = { type: "CALL.ABORT"; callId: string };
+export type ProviderAnswerEvent =
+  | { type: "CALL.DONE"; callId: string; output: ModelResponse }
+  | { type: "CALL.FAILED"; callId: string; error: unknown };
 
 export type { ToolSpec, Usage };
