@@ -1,8 +1,7 @@
 import { and, assign, enqueueActions } from "xstate";
-import { type BatonError, toErrorData } from "../src/errors.js";
-import { type EveryKeyOf, extend } from "../src/extend.js";
+import { toErrorData } from "../src/errors.js";
+import type { EveryKeyOf } from "../src/extend.js";
 import type { StepVerdict } from "../src/policies/decide.js";
-import type { PolicyDecision } from "../src/policies/types.js";
 import type { FailedEvent, FinalEvent, HandoffEvent } from "../src/protocol.js";
 import { newRunState, recordFailure, recordStep } from "../src/runState.js";
 import { repairTranscript, userMessage } from "../src/transcript.js";
@@ -18,6 +17,26 @@ import {
 } from "./supervisorSetup.js";
 
 export type { HandoffFilter, RunRequest, SupervisorInput } from "./supervisorSetup.js";
+
+/** Parameters of the branches that act on a step verdict (stored in `context.verdict`). */
+const moved = ({ context }: { context: SupervisorContext }) => ({
+  from: context.activeModel,
+  to: (context.verdict as Extract<StepVerdict, { kind: "move" }>).to,
+  reason: "policy",
+  task: "",
+  by: "policy" as const,
+});
+const stopped = ({ context }: { context: SupervisorContext }) => ({
+  status: "stopped" as const,
+  reason: (context.verdict as { reason: string }).reason,
+});
+const limited = ({ context }: { context: SupervisorContext }) => ({
+  status: "max_steps" as const,
+  reason: (context.verdict as { reason: string }).reason,
+});
+const refused = ({ context }: { context: SupervisorContext }) => ({
+  error: toErrorData((context.verdict as Extract<StepVerdict, { kind: "error" }>).error),
+});
 
 /**
  * One team's supervisor (`team:<id>`): owns the transcript, the counts and the limits, grants
@@ -148,11 +167,32 @@ export const supervisorMachine = supervisorSetup.createMachine({
           on: {
             "STEP.REQUEST": [
               { guard: "fromDelegate", actions: "grantDelegate" },
-              // No policy function to call: rule at once, without a promise actor per step.
+              // No policy function to call: rule at once, without a promise actor or a state per step
+              // (the same branches as `ruling`).
+              {
+                guard: and(["fromActive", "noPolicyFunction", { type: "plainVerdictIs", params: { kind: "grant" as const } }]),
+                target: "working",
+                actions: ["storePlainVerdict", "grantStep"],
+              },
+              {
+                guard: and(["fromActive", "noPolicyFunction", { type: "plainVerdictIs", params: { kind: "move" as const } }]),
+                target: "working",
+                actions: ["storePlainVerdict", "denyMoved", { type: "transfer", params: moved }],
+              },
+              {
+                guard: and(["fromActive", "noPolicyFunction", { type: "plainVerdictIs", params: { kind: "stop" as const } }]),
+                target: "#supervisor.idle",
+                actions: ["storePlainVerdict", "denyActive", { type: "finish", params: stopped }],
+              },
+              {
+                guard: and(["fromActive", "noPolicyFunction", { type: "plainVerdictIs", params: { kind: "limit" as const } }]),
+                target: "#supervisor.idle",
+                actions: ["storePlainVerdict", "denyActive", { type: "finish", params: limited }],
+              },
               {
                 guard: and(["fromActive", "noPolicyFunction"]),
-                target: "ruling",
-                actions: assign(({ context }) => ({ verdict: verdictFor(context, context.config.policy as PolicyDecision | undefined) })),
+                target: "#supervisor.idle",
+                actions: ["storePlainVerdict", "denyActive", { type: "fail", params: refused }],
               },
               { guard: "fromActive", target: "deciding" },
               {
@@ -221,77 +261,23 @@ export const supervisorMachine = supervisorSetup.createMachine({
         },
         ruling: {
           always: [
+            { guard: { type: "verdictIs", params: { kind: "grant" } }, target: "working", actions: "grantStep" },
             {
-              guard: ({ context }) => context.verdict?.kind === "grant",
+              guard: { type: "verdictIs", params: { kind: "move" } },
               target: "working",
-              actions: enqueueActions(({ context, enqueue }) => {
-                const verdict = context.verdict as Extract<StepVerdict, { kind: "grant" }>;
-                const run = context.run!;
-                enqueue.assign({
-                  run: extend(run, { granted: run.granted + 1, maxSteps: verdict.maxSteps }),
-                  note: undefined,
-                  verdict: undefined,
-                });
-                enqueue.emit({
-                  type: "step.started",
-                  runId: run.runId,
-                  teamId: context.config.teamId,
-                  model: context.activeModel,
-                  step: verdict.grant.step,
-                });
-                enqueue.sendTo(context.agents[context.activeModel]!, verdict.grant);
-              }),
+              actions: ["denyMoved", { type: "transfer", params: moved }],
             },
             {
-              guard: ({ context }) => context.verdict?.kind === "move",
-              target: "working",
-              actions: [
-                enqueueActions(({ context, enqueue }) => {
-                  const verdict = context.verdict as Extract<StepVerdict, { kind: "move" }>;
-                  enqueue.assign({ run: extend(context.run!, { maxSteps: verdict.maxSteps }) });
-                  enqueue.sendTo(context.agents[context.activeModel]!, { type: "STEP.DENY", reason: `moved to ${verdict.to} by policy` });
-                }),
-                {
-                  type: "transfer",
-                  params: ({ context }) => ({
-                    from: context.activeModel,
-                    to: (context.verdict as Extract<StepVerdict, { kind: "move" }>).to,
-                    reason: "policy",
-                    task: "",
-                    by: "policy" as const,
-                  }),
-                },
-              ],
-            },
-            {
-              guard: ({ context }) => context.verdict?.kind === "stop",
+              guard: { type: "verdictIs", params: { kind: "stop" } },
               target: "#supervisor.idle",
-              actions: [
-                "denyActive",
-                {
-                  type: "finish",
-                  params: ({ context }) => ({ status: "stopped" as const, reason: (context.verdict as { reason: string }).reason }),
-                },
-              ],
+              actions: ["denyActive", { type: "finish", params: stopped }],
             },
             {
-              guard: ({ context }) => context.verdict?.kind === "limit",
+              guard: { type: "verdictIs", params: { kind: "limit" } },
               target: "#supervisor.idle",
-              actions: [
-                "denyActive",
-                {
-                  type: "finish",
-                  params: ({ context }) => ({ status: "max_steps" as const, reason: (context.verdict as { reason: string }).reason }),
-                },
-              ],
+              actions: ["denyActive", { type: "finish", params: limited }],
             },
-            {
-              target: "#supervisor.idle",
-              actions: [
-                "denyActive",
-                { type: "fail", params: ({ context }) => ({ error: toErrorData((context.verdict as { error: BatonError }).error) }) },
-              ],
-            },
+            { target: "#supervisor.idle", actions: ["denyActive", { type: "fail", params: refused }] },
           ],
         },
         /** The active model failed for good; a policy (e.g. fallback) may move the task. */

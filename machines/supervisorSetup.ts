@@ -1,4 +1,4 @@
-import { type ActorRefFrom, emit, enqueueActions, setup } from "xstate";
+import { type ActorRefFrom, assign, emit, enqueueActions, setup } from "xstate";
 import { evaluatePolicy } from "../actors/evaluatePolicy.js";
 import type { ErrorData } from "../src/errors.js";
 import type { RunEvent, TextDeltaEvent } from "../src/events.js";
@@ -202,6 +202,26 @@ export const supervisorSetup = setup({
       enqueue.emit({ type: "run.failed", runId: run.runId, teamId: context.config.teamId, error: params.error, partial });
       enqueue.assign({ run: undefined, verdict: undefined, failure: undefined, note: undefined, delegations: {} });
     }),
+    /** With no policy function the verdict is ruled on STEP.REQUEST itself (see plainVerdict). */
+    storePlainVerdict: assign(({ context }) => ({ verdict: plainVerdict(context) })),
+    grantStep: enqueueActions(({ context, enqueue }) => {
+      const verdict = context.verdict as Extract<StepVerdict, { kind: "grant" }>;
+      const run = context.run!;
+      enqueue.assign({ run: extend(run, { granted: run.granted + 1, maxSteps: verdict.maxSteps }), note: undefined, verdict: undefined });
+      enqueue.emit({
+        type: "step.started",
+        runId: run.runId,
+        teamId: context.config.teamId,
+        model: context.activeModel,
+        step: verdict.grant.step,
+      });
+      enqueue.sendTo(context.agents[context.activeModel]!, verdict.grant);
+    }),
+    denyMoved: enqueueActions(({ context, enqueue }) => {
+      const verdict = context.verdict as Extract<StepVerdict, { kind: "move" }>;
+      enqueue.assign({ run: extend(context.run!, { maxSteps: verdict.maxSteps }) });
+      enqueue.sendTo(context.agents[context.activeModel]!, { type: "STEP.DENY", reason: `moved to ${verdict.to} by policy` });
+    }),
     denyActive: ({ context }) => context.agents[context.activeModel]?.send({ type: "STEP.DENY", reason: "run ended" }),
     startDelegation: enqueueActions(({ context, event, enqueue }) => {
       const e = event as DelegateEvent;
@@ -294,6 +314,10 @@ export const supervisorSetup = setup({
     },
     /** The policy is absent or a plain object: a step can be ruled without calling anything. */
     noPolicyFunction: ({ context }) => typeof context.config.policy !== "function",
+    /** The verdict a policy function led to (state `ruling`) is of this kind. */
+    verdictIs: ({ context }, params: { kind: StepVerdict["kind"] }) => context.verdict?.kind === params.kind,
+    /** The verdict without a policy function is of this kind. */
+    plainVerdictIs: ({ context }, params: { kind: StepVerdict["kind"] }) => plainVerdict(context).kind === params.kind,
     fromDelegate: ({ context, event }) => {
       const sender = senderOf(event);
       return sender !== undefined && isDelegate(context, sender);
@@ -310,6 +334,21 @@ function senderOf(event: SupervisorEvent): string | undefined {
 
 export function isDelegate(context: SupervisorContext, model: string): boolean {
   return model in context.delegations;
+}
+
+/**
+ * The verdict on the active model's step request when there is no policy function to call. The
+ * guards that pick a branch and the branch's actions see the same context object, so it is
+ * computed once per request.
+ */
+const plainVerdicts = new WeakMap<SupervisorContext, StepVerdict>();
+function plainVerdict(context: SupervisorContext): StepVerdict {
+  let verdict = plainVerdicts.get(context);
+  if (!verdict) {
+    verdict = verdictFor(context, context.config.policy as PolicyDecision | undefined);
+    plainVerdicts.set(context, verdict);
+  }
+  return verdict;
 }
 
 export function verdictFor(context: SupervisorContext, decision: PolicyDecision | undefined): StepVerdict {

@@ -50,6 +50,20 @@ describe("policy decisions", () => {
     expect(result.steps.map((s) => s.model)).toEqual(["sim/b"]);
   });
 
+  it("a plain-object policy (no function) decides the same way: model moves the task, stop ends the run", async () => {
+    const moving = simRunner({ a: [{ text: "A should not run" }], b: [{ text: "B answers" }] });
+    const moved = await moving.run({ input: "go", model: ["sim/a", "sim/b"], policy: { model: "sim/b" } });
+    expect(moved.finalOutput).toBe("B answers");
+    expect(moved.handoffs).toEqual([{ from: "sim/a", to: "sim/b", reason: "policy", step: 0, by: "policy" }]);
+    expect(moved.steps.map((s) => s.model)).toEqual(["sim/b"]);
+
+    let calls = 0;
+    const stopping = simRunner({ a: () => ((calls += 1), { text: "never" }) });
+    const stopped = await stopping.run({ input: "go", model: "sim/a", policy: { stop: "closed for today" } });
+    expect(stopped).toMatchObject({ status: "stopped", reason: "closed for today", stepsUsed: 0 });
+    expect(calls).toBe(0);
+  });
+
   it("prepend and append apply to that one call and are not stored in the transcript", async () => {
     const requests: SimRequest[] = [];
     const r = simRunner({ a: (request) => (requests.push(request), { text: "ok" }) });
