@@ -68,8 +68,6 @@ export interface AgentContext {
   grant: StepGrantEvent | undefined;
   response: ModelResponse | undefined;
   stepStartedAt: number;
-  /** Number of model calls made; the last one's id tags the provider service's answer. */
-  callNo: number;
   attempt: number;
   retryDelayMs: number;
   lastError: ErrorData | undefined;
@@ -85,8 +83,11 @@ export interface AgentContext {
 
 type AgentEvent = TaskEvent | CancelEvent | StepGrantEvent | StepDenyEvent | ToolResultEvent | ProviderAnswerEvent;
 
-/** The id of the agent's model call number `callNo` (default: the last one), unique across teams. */
-const callIdOf = (context: AgentContext, callNo = context.callNo) => `${context.config.teamId}:${context.config.model.id}:${callNo}`;
+/**
+ * The id of the agent's current (or last) model call: run, model, step and attempt. Unique
+ * across teams (the provider service is shared) and recomputed, not stored: one assign less a call.
+ */
+const callIdOf = (context: AgentContext) => `${context.runId}:${context.config.model.id}:${context.grant?.step ?? 0}:${context.attempt}`;
 
 const allAnswered = ({ context }: { context: AgentContext }) => Object.keys(context.pending).length === 0;
 
@@ -301,7 +302,6 @@ export const agentMachine = setup({
       grant: undefined,
       response: undefined,
       stepStartedAt: 0,
-      callNo: 0,
       attempt: 0,
       retryDelayMs: 0,
       lastError: undefined,
@@ -345,25 +345,21 @@ export const agentMachine = setup({
       },
     },
     calling: {
-      entry: enqueueActions(({ context, enqueue, self, system }) => {
+      // A plain action (nothing to assign): cheaper for XState than enqueueActions.
+      entry: ({ context, self, system }) => {
         const grant = context.grant!;
         const { model } = context.config;
-        const callNo = context.callNo + 1;
-        const call: ProviderCallEvent = {
-          type: "CALL",
-          callId: callIdOf(context, callNo),
-          replyTo: self,
-          request: {
-            modelId: model.id,
-            model: model.name,
-            ...(grant.system ? { system: grant.system } : {}),
-            messages:
-              grant.prepend.length || grant.append.length ? [...grant.prepend, ...context.transcript, ...grant.append] : context.transcript,
-            tools: context.delegated ? grant.tools.map((t) => t.spec) : [...grant.tools.map((t) => t.spec), ...context.config.handoffSpecs],
-            settings: grant.settings,
-            sessionId: context.config.teamId,
-          },
+        const request: ProviderCallEvent["request"] = {
+          modelId: model.id,
+          model: model.name,
+          messages:
+            grant.prepend.length || grant.append.length ? [...grant.prepend, ...context.transcript, ...grant.append] : context.transcript,
+          tools: context.delegated ? grant.tools.map((t) => t.spec) : [...grant.tools.map((t) => t.spec), ...context.config.handoffSpecs],
+          settings: grant.settings,
+          sessionId: context.config.teamId,
         };
+        if (grant.system) request.system = grant.system;
+        const call: ProviderCallEvent = { type: "CALL", callId: callIdOf(context), replyTo: self, request };
         const onTextDelta = context.config.onTextDelta;
         if (onTextDelta) {
           const { runId, config } = context;
@@ -375,9 +371,13 @@ export const agentMachine = setup({
             }
           };
         }
-        enqueue.assign({ callNo });
-        enqueue.sendTo(system.get(context.config.providerService) as AnyActorRef, call);
-      }),
+        const service: AnyActorRef | undefined = system.get(context.config.providerService);
+        if (service) service.send(call);
+        else {
+          const error = new BatonError("INTERNAL", `The provider service ${context.config.providerService} is not running.`);
+          self.send({ type: "CALL.FAILED", callId: call.callId, error });
+        }
+      },
       on: {
         // Decided on the answer itself, not in a state after it: one microstep less per step.
         "CALL.DONE": [

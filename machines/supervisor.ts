@@ -172,7 +172,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
               {
                 guard: and(["fromActive", "noPolicyFunction", { type: "plainVerdictIs", params: { kind: "grant" as const } }]),
                 target: "working",
-                actions: ["storePlainVerdict", "grantStep"],
+                actions: "grantPlainStep",
               },
               {
                 guard: and(["fromActive", "noPolicyFunction", { type: "plainVerdictIs", params: { kind: "move" as const } }]),

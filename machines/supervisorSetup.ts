@@ -1,4 +1,4 @@
-import { type ActorRefFrom, assign, emit, enqueueActions, setup } from "xstate";
+import { type ActorRefFrom, type AnyActorRef, assign, emit, enqueueActions, setup } from "xstate";
 import { evaluatePolicy } from "../actors/evaluatePolicy.js";
 import type { ErrorData } from "../src/errors.js";
 import type { RunEvent, TextDeltaEvent } from "../src/events.js";
@@ -16,6 +16,7 @@ import type {
   FinalEvent,
   HandoffEvent,
   StepDoneEvent,
+  StepGrantEvent,
   StepRequestEvent,
   ToolResultEvent,
 } from "../src/protocol.js";
@@ -205,17 +206,11 @@ export const supervisorSetup = setup({
     /** With no policy function the verdict is ruled on STEP.REQUEST itself (see plainVerdict). */
     storePlainVerdict: assign(({ context }) => ({ verdict: plainVerdict(context) })),
     grantStep: enqueueActions(({ context, enqueue }) => {
-      const verdict = context.verdict as Extract<StepVerdict, { kind: "grant" }>;
-      const run = context.run!;
-      enqueue.assign({ run: extend(run, { granted: run.granted + 1, maxSteps: verdict.maxSteps }), note: undefined, verdict: undefined });
-      enqueue.emit({
-        type: "step.started",
-        runId: run.runId,
-        teamId: context.config.teamId,
-        model: context.activeModel,
-        step: verdict.grant.step,
-      });
-      enqueue.sendTo(context.agents[context.activeModel]!, verdict.grant);
+      grant(context, enqueue, context.verdict as GrantVerdict);
+    }),
+    /** The grant without a policy function: straight from plainVerdict, no assign of it first. */
+    grantPlainStep: enqueueActions(({ context, enqueue }) => {
+      grant(context, enqueue, plainVerdict(context) as GrantVerdict);
     }),
     denyMoved: enqueueActions(({ context, enqueue }) => {
       const verdict = context.verdict as Extract<StepVerdict, { kind: "move" }>;
@@ -334,6 +329,30 @@ function senderOf(event: SupervisorEvent): string | undefined {
 
 export function isDelegate(context: SupervisorContext, model: string): boolean {
   return model in context.delegations;
+}
+
+type GrantVerdict = Extract<StepVerdict, { kind: "grant" }>;
+
+/** Grants the active model its step: count it, tell the listeners, send the grant. */
+function grant(
+  context: SupervisorContext,
+  enqueue: {
+    assign: (update: Partial<SupervisorContext>) => void;
+    emit: (event: RunEvent) => void;
+    sendTo: (to: AnyActorRef, event: StepGrantEvent) => void;
+  },
+  verdict: GrantVerdict,
+): void {
+  const run = context.run!;
+  enqueue.assign({ run: extend(run, { granted: run.granted + 1, maxSteps: verdict.maxSteps }), note: undefined, verdict: undefined });
+  enqueue.emit({
+    type: "step.started",
+    runId: run.runId,
+    teamId: context.config.teamId,
+    model: context.activeModel,
+    step: verdict.grant.step,
+  });
+  enqueue.sendTo(context.agents[context.activeModel]!, verdict.grant);
 }
 
 /**
