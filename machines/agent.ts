@@ -1,5 +1,5 @@
 import { type AnyActorRef, and, assign, enqueueActions, sendParent, setup } from "xstate";
-import { assembleStep, type CallOutcome, type CallPlan, planToolCalls } from "../src/agentStep.js";
+import { assembleStep, type CallOutcome, type CallPlan, modelRequest, planToolCalls, stopReasonError } from "../src/agentStep.js";
 import { BatonError, type ErrorData, listenerError, toErrorData } from "../src/errors.js";
 import type { TextDeltaEvent } from "../src/events.js";
 import { type EveryKeyOf, extend } from "../src/extend.js";
@@ -223,40 +223,12 @@ export const agentMachine = setup({
         },
       };
     }),
-    failOnLength: sendParent(
+    /** The answer is unusable (empty at the token limit, or filtered): the step fails, not retried. */
+    failOnStopReason: sendParent(
       ({ context }): FailedEvent => ({
         type: "FAILED",
         model: context.config.model.id,
-        error: toErrorData(
-          new BatonError(
-            "PROVIDER_ERROR",
-            `${context.config.model.id} hit its output token limit before answering. Raise settings.maxTokens for this model.`,
-            {
-              details: {
-                provider: context.config.model.provider,
-                model: context.config.model.name,
-                stopReason: "length",
-                retryable: false,
-              },
-            },
-          ),
-        ),
-      }),
-    ),
-    failOnFilter: sendParent(
-      ({ context }): FailedEvent => ({
-        type: "FAILED",
-        model: context.config.model.id,
-        error: toErrorData(
-          new BatonError("PROVIDER_ERROR", `${context.config.model.id}: the provider's content filter stopped the answer.`, {
-            details: {
-              provider: context.config.model.provider,
-              model: context.config.model.name,
-              stopReason: "content_filter",
-              retryable: false,
-            },
-          }),
-        ),
+        error: toErrorData(stopReasonError(context.config.model, context.response?.stopReason === "length" ? "length" : "content_filter")),
       }),
     ),
     reportFinal: sendParent(({ context }) => ({ type: "FINAL", model: context.config.model.id, output: context.response?.text ?? "" })),
@@ -349,16 +321,10 @@ export const agentMachine = setup({
       entry: ({ context, self, system }) => {
         const grant = context.grant!;
         const { model } = context.config;
-        const request: ProviderCallEvent["request"] = {
-          modelId: model.id,
-          model: model.name,
-          messages:
-            grant.prepend.length || grant.append.length ? [...grant.prepend, ...context.transcript, ...grant.append] : context.transcript,
-          tools: context.delegated ? grant.tools.map((t) => t.spec) : [...grant.tools.map((t) => t.spec), ...context.config.handoffSpecs],
-          settings: grant.settings,
-          sessionId: context.config.teamId,
-        };
-        if (grant.system) request.system = grant.system;
+        const tools = context.delegated
+          ? grant.tools.map((t) => t.spec)
+          : [...grant.tools.map((t) => t.spec), ...context.config.handoffSpecs];
+        const request = modelRequest(model, grant, context.transcript, tools, context.config.teamId);
         const call: ProviderCallEvent = { type: "CALL", callId: callIdOf(context), replyTo: self, request };
         const onTextDelta = context.config.onTextDelta;
         if (onTextDelta) {
@@ -382,8 +348,8 @@ export const agentMachine = setup({
         // Decided on the answer itself, not in a state after it: one microstep less per step.
         "CALL.DONE": [
           { guard: and(["currentCall", "answerHasToolCalls"]), target: "runningTools", actions: "storeResponse" },
-          { guard: and(["currentCall", "answerEmptyBecauseLength"]), target: "idle", actions: ["storeResponse", "failOnLength"] },
-          { guard: and(["currentCall", "answerFiltered"]), target: "idle", actions: ["storeResponse", "failOnFilter"] },
+          { guard: and(["currentCall", "answerEmptyBecauseLength"]), target: "idle", actions: ["storeResponse", "failOnStopReason"] },
+          { guard: and(["currentCall", "answerFiltered"]), target: "idle", actions: ["storeResponse", "failOnStopReason"] },
           { guard: "currentCall", target: "idle", actions: ["storeResponse", "reportStep", "reportFinal"] },
         ],
         "CALL.FAILED": {

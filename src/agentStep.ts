@@ -1,10 +1,13 @@
 /**
  * Pure decisions of one agent step: how the tool calls of a model answer are dispatched
  * (handoff, delegation, service call, or an immediate error result), and how the step's
- * messages and record are assembled once every call is answered.
+ * messages and record are assembled once every call is answered; the request a grant makes, and
+ * the error of an answer that cannot be used.
  */
+import { BatonError } from "./errors.js";
 import type { ModelRef } from "./models/modelRef.js";
-import type { ModelResponse } from "./providers/types.js";
+import type { StepGrantEvent } from "./protocol.js";
+import type { ModelRequest, ModelResponse, ToolSpec } from "./providers/types.js";
 import type { StepRecord, ToolCallRecord } from "./result.js";
 import type { HandoffTarget } from "./tools/handoffTools.js";
 import type { ToolEntry } from "./tools/toolEntry.js";
@@ -110,4 +113,35 @@ export function assembleStep(
     messages,
     record: { step, model: model.id, text: response.text, toolCalls, usage: response.usage, stopReason: response.stopReason, ms },
   };
+}
+
+/** The model call a grant allows: the grant's prepend/append around the transcript, its settings. */
+export function modelRequest(
+  model: ModelRef,
+  grant: StepGrantEvent,
+  transcript: readonly Message[],
+  tools: readonly ToolSpec[],
+  sessionId: string,
+): Omit<ModelRequest, "signal" | "onTextDelta"> {
+  const request: Omit<ModelRequest, "signal" | "onTextDelta"> = {
+    modelId: model.id,
+    model: model.name,
+    messages: grant.prepend.length || grant.append.length ? [...grant.prepend, ...transcript, ...grant.append] : transcript,
+    tools,
+    settings: grant.settings,
+    sessionId,
+  };
+  if (grant.system) request.system = grant.system;
+  return request;
+}
+
+/** An answer that cannot be used: empty at the output token limit, or stopped by a content filter. */
+export function stopReasonError(model: ModelRef, stopReason: "length" | "content_filter"): BatonError {
+  const message =
+    stopReason === "length"
+      ? `${model.id} hit its output token limit before answering. Raise settings.maxTokens for this model.`
+      : `${model.id}: the provider's content filter stopped the answer.`;
+  return new BatonError("PROVIDER_ERROR", message, {
+    details: { provider: model.provider, model: model.name, stopReason, retryable: false },
+  });
 }
