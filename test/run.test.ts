@@ -74,4 +74,22 @@ describe("a run with one model", () => {
     expect(error).toMatchObject({ name: "BatonError", code: "SIM_SCRIPT_ERROR" });
     expect((error as { partial: { messages: unknown[] } }).partial.messages).toEqual([{ role: "user", content: "hi" }]);
   });
+
+  it("an empty answer at the token limit, or a filtered one, fails the run with PROVIDER_ERROR and is not retried", async () => {
+    let calls = 0;
+    const cut = simRunner({ solo: () => ((calls += 1), { text: "", stopReason: "length" as const }) });
+    const error = await cut.run({ input: "hi", model: "sim/solo" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "PROVIDER_ERROR", details: { stopReason: "length", retryable: false } });
+    expect((error as Error).message).toContain("Raise settings.maxTokens");
+    expect(calls).toBe(1);
+
+    const filtered = simRunner({ solo: [{ text: "", stopReason: "content_filter" }] });
+    const blocked = await filtered.run({ input: "hi", model: "sim/solo" }).catch((e: unknown) => e);
+    expect(blocked).toMatchObject({ code: "PROVIDER_ERROR", details: { stopReason: "content_filter" } });
+    expect((blocked as Error).message).toContain("content filter");
+
+    // A cut answer that has text is still an answer.
+    const partial = simRunner({ solo: [{ text: "Half an ans", stopReason: "length" }] });
+    expect((await partial.run({ input: "hi", model: "sim/solo" })).finalOutput).toBe("Half an ans");
+  });
 });
