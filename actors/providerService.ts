@@ -2,6 +2,7 @@ import { fromCallback } from "xstate";
 import { extend } from "../src/extend.js";
 import type { ProviderAbortEvent, ProviderAnswerEvent, ProviderCallEvent } from "../src/protocol.js";
 import type { ModelResponse, Provider } from "../src/providers/types.js";
+import { CallsInFlight } from "./callsInFlight.js";
 
 export interface ProviderServiceInput {
   provider: Provider;
@@ -15,20 +16,14 @@ export interface ProviderServiceInput {
  * HTTP request through the call's `signal`.
  */
 export const providerService = fromCallback<ProviderCallEvent | ProviderAbortEvent, ProviderServiceInput>(({ input, receive }) => {
-  const inFlight = new Map<string, AbortController>();
-  let stopped = false;
+  const calls = new CallsInFlight();
 
   const call = (event: ProviderCallEvent) => {
-    inFlight.get(event.callId)?.abort();
-    const controller = new AbortController();
-    inFlight.set(event.callId, controller);
+    const controller = calls.start(event.callId);
     const { signal } = controller;
     const request = extend(event.request, event.onTextDelta ? { signal, onTextDelta: event.onTextDelta } : { signal });
-    // Answers only while the call is still wanted: an aborted call's answer is dropped.
     const answer = (message: ProviderAnswerEvent) => {
-      if (stopped || inFlight.get(event.callId) !== controller) return;
-      inFlight.delete(event.callId);
-      event.replyTo.send(message);
+      if (calls.settle(event.callId, controller)) event.replyTo.send(message);
     };
     let pending: Promise<ModelResponse>;
     try {
@@ -42,18 +37,9 @@ export const providerService = fromCallback<ProviderCallEvent | ProviderAbortEve
     );
   };
 
-  const abort = (callId: string) => {
-    const controller = inFlight.get(callId);
-    inFlight.delete(callId);
-    controller?.abort();
-  };
-
   receive((event) => {
-    if (event.type === "CALL.ABORT") abort(event.callId);
+    if (event.type === "CALL.ABORT") calls.abort(event.callId);
     else call(event);
   });
-  return () => {
-    stopped = true;
-    for (const callId of [...inFlight.keys()]) abort(callId);
-  };
+  return () => calls.close();
 });

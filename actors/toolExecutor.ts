@@ -1,6 +1,7 @@
 import { type AnyActorRef, fromCallback } from "xstate";
 import type { ToolResultEvent } from "../src/protocol.js";
 import { type Tool, toolOutputText } from "../src/tools/defineTool.js";
+import { CallsInFlight } from "./callsInFlight.js";
 
 /** tools service → executor: run one validated call. */
 export interface ToolRunEvent {
@@ -28,56 +29,44 @@ export type ToolAbortEvent = { type: "TOOL.ABORT"; callId: string };
  * type per call grew the heap for the life of the process.
  */
 export const toolExecutor = fromCallback<ToolRunEvent | ToolAbortEvent>(({ receive }) => {
-  const inFlight = new Map<string, { controller: AbortController; timer: NodeJS.Timeout | undefined }>();
-  let stopped = false;
+  const calls = new CallsInFlight();
 
   const run = async (call: ToolRunEvent) => {
     const started = performance.now();
-    const entry = { controller: new AbortController(), timer: undefined as NodeJS.Timeout | undefined };
-    inFlight.set(call.callId, entry);
+    const controller = calls.start(call.callId);
+    let timer: NodeJS.Timeout | undefined;
     let content: string;
     let isError = false;
     try {
       const running = Promise.resolve(
-        call.tool.execute(call.args, { signal: entry.controller.signal, model: call.model, runId: call.runId, callId: call.callId }),
+        call.tool.execute(call.args, { signal: controller.signal, model: call.model, runId: call.runId, callId: call.callId }),
       );
       const timeout =
         call.timeoutMs === undefined
           ? undefined
           : new Promise<never>((_, reject) => {
-              entry.timer = setTimeout(() => {
-                entry.controller.abort();
+              timer = setTimeout(() => {
+                controller.abort();
                 reject(new Error(`timed out after ${call.timeoutMs} ms`));
               }, call.timeoutMs);
+              // An aborted call needs no timeout: its answer is dropped anyway.
+              controller.signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
             });
       content = toolOutputText(await (timeout ? Promise.race([running, timeout]) : running));
     } catch (error) {
       content = `Error: ${error instanceof Error ? error.message : String(error)}`;
       isError = true;
     } finally {
-      if (entry.timer) clearTimeout(entry.timer);
+      clearTimeout(timer);
     }
-    // Aborted (cancelled) or replaced by a later call of the same id: nobody waits for this answer.
-    if (stopped || inFlight.get(call.callId) !== entry) return;
-    inFlight.delete(call.callId);
+    if (!calls.settle(call.callId, controller)) return; // aborted: nobody waits for this answer
     const result: ToolResultEvent = { type: "TOOL.RESULT", callId: call.callId, content, isError, ms: performance.now() - started };
     call.replyTo.send(result);
   };
 
-  const abort = (callId: string) => {
-    const entry = inFlight.get(callId);
-    if (!entry) return;
-    inFlight.delete(callId);
-    if (entry.timer) clearTimeout(entry.timer);
-    entry.controller.abort();
-  };
-
   receive((event) => {
-    if (event.type === "TOOL.ABORT") abort(event.callId);
+    if (event.type === "TOOL.ABORT") calls.abort(event.callId);
     else void run(event);
   });
-  return () => {
-    stopped = true;
-    for (const callId of [...inFlight.keys()]) abort(callId);
-  };
+  return () => calls.close();
 });

@@ -62,7 +62,9 @@ export const toolServiceMachine = setup({
       }),
     },
     "TOOL.CANCEL": {
-      actions: ({ context, event, system }) => system.get(context.executor)?.send({ type: "TOOL.ABORT", callId: event.callId }),
+      actions: enqueueActions(({ context, event, enqueue, system }) => {
+        enqueue.sendTo(system.get(context.executor) as AnyActorRef, { type: "TOOL.ABORT", callId: event.callId });
+      }),
     },
   },
 });
