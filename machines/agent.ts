@@ -292,6 +292,8 @@ export const agentMachine = setup({
   },
   states: {
     idle: {
+      // Every TASK brings the transcript again: an idle agent holds none (nor its last answer).
+      entry: assign({ transcript: [], response: undefined }),
       on: {
         TASK: {
           target: "requesting",

@@ -96,6 +96,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
       verdict: undefined,
       failure: undefined,
       delegations: {},
+      oneOff: false,
     } satisfies EveryKeyOf<SupervisorContext>;
     return { ...context };
   },
@@ -112,18 +113,20 @@ export const supervisorMachine = supervisorSetup.createMachine({
               event.maxSteps ?? context.config.maxSteps,
               event.maxHandoffs ?? context.config.maxHandoffs,
             );
-            const transcript = [...context.transcript, ...(event.messages ?? []), userMessage(event.input)];
-            enqueue.assign({ run, transcript, note: undefined });
+            const earlier = event.fresh ? [] : context.transcript;
+            const activeModel = event.fresh ? context.config.models[0]!.id : context.activeModel;
+            const transcript = [...earlier, ...(event.messages ?? []), userMessage(event.input)];
+            enqueue.assign({ run, transcript, activeModel, note: undefined, oneOff: event.fresh === true });
             enqueue.emit({
               type: "run.started",
               runId: run.runId,
               teamId: context.config.teamId,
               input: event.input,
               models: context.config.models.map((m) => m.id),
-              model: context.activeModel,
+              model: activeModel,
             });
-            const receiver = modelRef(context, context.activeModel);
-            enqueue.sendTo(context.agents[context.activeModel]!, {
+            const receiver = modelRef(context, activeModel);
+            enqueue.sendTo(context.agents[activeModel]!, {
               type: "TASK",
               runId: run.runId,
               transcript: repairTranscript(transcript, { receiverProvider: receiver.provider }),

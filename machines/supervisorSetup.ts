@@ -70,6 +70,11 @@ export type RunRequest = {
   messages?: readonly Message[];
   maxSteps?: number;
   maxHandoffs?: number;
+  /**
+   * Start a new conversation on these actors: no earlier transcript, the first model active.
+   * runner.run reuses an idle team this way instead of spawning a new one.
+   */
+  fresh?: boolean;
 };
 
 /** Raised by the supervisor itself when a user callback fails mid-action. */
@@ -111,6 +116,14 @@ export interface SupervisorContext {
   /** Set while deciding after the active model failed. */
   failure: (ErrorData & { model: string }) | undefined;
   delegations: Record<string, Delegation>;
+  /** The run is a new conversation that nothing continues (runner.run): its transcript is dropped at the end. */
+  oneOff: boolean;
+}
+
+/** What a finished run leaves: no run state, and no transcript if nothing continues it (an idle team kept by runner.run holds no old data). */
+function afterRun(context: SupervisorContext): Partial<SupervisorContext> {
+  const cleared = { run: undefined, verdict: undefined, failure: undefined, note: undefined, delegations: {} };
+  return context.oneOff ? extend(cleared, { transcript: [] }) : cleared;
 }
 
 export function policyContext(context: SupervisorContext): PolicyContext {
@@ -194,14 +207,14 @@ export const supervisorSetup = setup({
         params.reason,
       );
       enqueue.emit({ type: "run.finished", runId: run.runId, teamId: context.config.teamId, result });
-      enqueue.assign({ run: undefined, verdict: undefined, failure: undefined, note: undefined, delegations: {} });
+      enqueue.assign(afterRun(context));
     }),
     fail: enqueueActions(({ context, enqueue }, params: { error: ErrorData }) => {
       const run = context.run!;
       for (const agent of Object.values(context.agents)) enqueue.sendTo(agent, { type: "CANCEL" });
       const partial = buildResult(run, context.transcript, "stopped", context.activeModel, params.error.message);
       enqueue.emit({ type: "run.failed", runId: run.runId, teamId: context.config.teamId, error: params.error, partial });
-      enqueue.assign({ run: undefined, verdict: undefined, failure: undefined, note: undefined, delegations: {} });
+      enqueue.assign(afterRun(context));
     }),
     /** With no policy function the verdict is ruled on STEP.REQUEST itself (see plainVerdict). */
     storePlainVerdict: assign(({ context }) => ({ verdict: plainVerdict(context) })),

@@ -6,6 +6,7 @@ import type { RetryOptions } from "../machines/agent.js";
 import { type RunnerSystemEvent, runnerSystemMachine, shardOf } from "../machines/runnerSystem.js";
 import { BatonError } from "./errors.js";
 import type { RunEvent } from "./events.js";
+import { IdleTeams } from "./idleTeams.js";
 import type { McpOptions, McpPool, McpServerSpec } from "./mcp/pool.js";
 import { parseModel } from "./models/modelRef.js";
 import { checkRunInput, type RunOptions, type TeamOptions } from "./options.js";
@@ -15,6 +16,7 @@ import type { Provider } from "./providers/types.js";
 import type { RunResult } from "./result.js";
 import { RunStream } from "./runStream.js";
 import { Team, type TeamHost } from "./team.js";
+import { newShape, shapeKey, type TeamShape } from "./teamShape.js";
 import type { ToolEntry } from "./tools/toolEntry.js";
 
 export interface RunnerOptions {
@@ -41,6 +43,8 @@ export class Runner {
   readonly #options: RunnerOptions;
   readonly #providers: ProviderRegistry;
   readonly #teams = new Set<Team>();
+  /** Teams runner.run and runner.stream finished with, for the next run of the same shape. */
+  readonly #idle = new IdleTeams();
   readonly #retry: RetryOptions;
   readonly #host: TeamHost;
   #system: Actor<typeof runnerSystemMachine> | undefined;
@@ -67,28 +71,37 @@ export class Runner {
     };
   }
 
-  /** Runs one task on a fresh team and returns its result. */
+  /**
+   * Runs one task on a new conversation and returns its result. The team's actors are kept for
+   * the next run with the same options (see IdleTeams), so repeated runs spawn nothing.
+   */
   async run(options: RunOptions): Promise<RunResult> {
     checkRunInput(options);
-    const team = this.#team(options, false);
+    const { team, shape } = this.#runTeam(options, false);
+    let finished = false;
     try {
-      return await team.run(options.input, runOptions(options));
+      const result = await team.runAsNew(options.input, runOptions(options));
+      finished = true;
+      return result;
     } finally {
-      await team.stop();
+      await this.#release(team, shape, finished);
     }
   }
 
   /** Runs one task and streams its events as they happen. */
   stream(options: RunOptions): RunStream {
     checkRunInput(options);
-    const team = this.#team(options, true);
+    const { team, shape } = this.#runTeam(options, true);
     return new RunStream(async (push) => {
       const unsubscribe = team.subscribe(push);
+      let finished = false;
       try {
-        return await team.run(options.input, runOptions(options));
+        const result = await team.runAsNew(options.input, runOptions(options));
+        finished = true;
+        return result;
       } finally {
         unsubscribe();
-        await team.stop();
+        await this.#release(team, shape, finished);
       }
     });
   }
@@ -96,6 +109,30 @@ export class Runner {
   /** A long-lived team: its actors stay alive across `team.run()` calls. */
   team(options: TeamOptions): Team {
     return this.#team(options, true);
+  }
+
+  /** An idle team of the same shape, or a new one. */
+  #runTeam(options: RunOptions, stream: boolean): { team: Team; shape: TeamShape | undefined } {
+    if (this.#closed) throw new BatonError("CLOSED", "This Runner is closed; create a new Runner.");
+    const key = shapeKey(options, stream);
+    const idle = key === undefined ? undefined : this.#idle.take(key, options);
+    if (idle) return idle;
+    const team = this.#team(options, stream);
+    return { team, shape: key === undefined ? undefined : newShape(key, options) };
+  }
+
+  /**
+   * After a run: a team whose run finished is kept for the next run of its shape; one whose run
+   * failed or was cancelled is stopped (its actors may still be winding down).
+   */
+  async #release(team: Team, shape: TeamShape | undefined, finished: boolean): Promise<void> {
+    if (finished && shape && !this.#closed) {
+      team.endSessions();
+      const { kept, evicted } = this.#idle.give(shape, team);
+      await Promise.all(evicted.map((old) => old.stop()));
+      if (kept) return;
+    }
+    await team.stop();
   }
 
   #team(options: TeamOptions, stream: boolean): Team {
@@ -175,6 +212,7 @@ export class Runner {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#idle.drain(); // idle teams are in #teams too: stopped below
     await Promise.all([...this.#teams].map((team) => team.stop()));
     await this.#mcp?.close();
     this.#system?.stop();

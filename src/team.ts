@@ -112,8 +112,20 @@ export class Team {
     checkRunInput({ input, messages: options.messages });
     checkLimit("maxSteps", options.maxSteps, 1);
     checkLimit("maxHandoffs", options.maxHandoffs, 0);
+    return this.#enqueue(input, options, false);
+  }
+
+  /**
+   * @internal runner.run on an idle team it reuses: a new conversation (no earlier transcript,
+   * the first model active), not a follow-up.
+   */
+  runAsNew(input: string, options: TeamRunOptions = {}): Promise<RunResult> {
+    return this.#enqueue(input, options, true);
+  }
+
+  #enqueue(input: string, options: TeamRunOptions, fresh: boolean): Promise<RunResult> {
     if (this.#stopped) return Promise.reject(new BatonError("CLOSED", `Team ${this.id} is stopped; create a new team to run more tasks.`));
-    const next = this.#queue.then(() => this.#runNow(input, options));
+    const next = this.#queue.then(() => this.#runNow(input, options, fresh));
     this.#queue = next.catch(() => undefined);
     return next;
   }
@@ -172,7 +184,7 @@ export class Team {
     return this.#supervisor!;
   }
 
-  async #runNow(input: string, options: TeamRunOptions): Promise<RunResult> {
+  async #runNow(input: string, options: TeamRunOptions, fresh: boolean): Promise<RunResult> {
     const { signal } = options;
     if (signal?.aborted) throw new BatonError("CANCELLED", "The run was cancelled before it started.");
     if (this.#stopped) throw new BatonError("CLOSED", `Team ${this.id} is stopped.`);
@@ -217,6 +229,7 @@ export class Team {
       if (options.messages) request.messages = options.messages;
       if (options.maxSteps !== undefined) request.maxSteps = options.maxSteps;
       if (options.maxHandoffs !== undefined) request.maxHandoffs = options.maxHandoffs;
+      if (fresh) request.fresh = true;
       supervisor.send(request);
     });
   }
@@ -277,6 +290,11 @@ export class Team {
     });
   }
 
+  /** @internal Providers forget this team's conversation (the sim's turn counters, for one). */
+  endSessions(): void {
+    for (const model of this.#checked.models) this.#host.provider(model.provider).endSession?.(this.id);
+  }
+
   /** Cancels a run in flight (it rejects with CANCELLED) and stops the team's actors. */
   async stop(): Promise<void> {
     if (this.#stopped) return;
@@ -284,7 +302,7 @@ export class Team {
     this.#current?.cancel();
     await this.#starting?.catch(() => undefined);
     if (this.#supervisor) this.#host.stop(`team:${this.id}`);
-    for (const model of this.#checked.models) this.#host.provider(model.provider).endSession?.(this.id);
+    this.endSessions();
     this.#host.forget(this);
     this.#emitter.removeAllListeners();
   }
