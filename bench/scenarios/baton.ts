@@ -1,4 +1,4 @@
-/** (b) baton: one Runner, `runner.run` per task (a fresh team each time), `runner.stream` for deltas. */
+/** (b) baton: one Runner, `runner.run` per task (a new conversation each time, on the idle team the last run left), `runner.stream` for deltas. */
 import { z } from "zod";
 import { defineTool, Runner } from "../../src/index.js";
 import { history, INPUT, INSTRUCTIONS, lookup, RESEARCH_MODEL, TOOL_DESCRIPTION, TOOL_NAME, WRITER_MODEL } from "../scenario.js";
