@@ -88,6 +88,9 @@ export function checkTeamOptions(options: TeamOptions): CheckedTeamOptions {
       `samplingModel "${options.samplingModel}" is not in this team: ${models.map((m) => m.id).join(", ")}.`,
     );
   }
+  if (options.tools !== undefined && !Array.isArray(options.tools)) {
+    throw new BatonError("INVALID_OPTIONS", `tools must be an array of tools made with defineTool(); got ${typeof options.tools}.`);
+  }
   const tools = [...(options.tools ?? [])];
   const names = new Map<string, string>();
   for (const model of models) for (const spec of handoffTools(models, model.id, handoffMode).specs) names.set(spec.name, "a handoff tool");

@@ -34,9 +34,11 @@ export interface TeamShape {
  */
 export function shapeKey(options: TeamOptions, stream: boolean): string | undefined {
   if ((options.mcpServers && options.mcpServers.length > 0) || options.from !== undefined) return undefined;
-  const models = Array.isArray(options.model) ? options.model : [options.model];
-  const modelIds = models.map((m) => (typeof m === "string" ? m : (m as { model?: unknown }).model)).join(",");
-  const toolNames = (options.tools ?? []).map((t) => t?.name).join(",");
+  // Any input, even a bad one: checking the options (and saying what is wrong) comes after.
+  const models: unknown[] = Array.isArray(options.model) ? options.model : [options.model];
+  const modelIds = models.map((m) => (typeof m === "object" && m !== null ? (m as { model?: unknown }).model : m)).join(",");
+  const tools: unknown[] = Array.isArray(options.tools) ? options.tools : [];
+  const toolNames = tools.map((t) => (typeof t === "object" && t !== null ? (t as { name?: unknown }).name : t)).join(",");
   return [
     stream ? "s" : "r",
     modelIds,

@@ -34,6 +34,22 @@ describe("bad input gets a BatonError naming the problem and the fix", () => {
     expect(error.message).toMatch(/"sim\/a" is listed twice/);
   });
 
+  it("a model that is null or not a model, in a list or alone", async () => {
+    runner = new Runner();
+    for (const model of [null, [null], 5, [{}]]) {
+      const error = await failure(() => runner.run({ input: "hi", model: model as never }));
+      expect(error.code).toBe("INVALID_MODEL");
+      expect(error.message).toMatch(/A model must be a "provider\/model" string or \{ model: "provider\/model" \}/);
+    }
+  });
+
+  it("tools that are not an array", async () => {
+    runner = new Runner();
+    const error = await failure(() => runner.run({ input: "hi", model: "sim/a", tools: noop("lookup") as never }));
+    expect(error.code).toBe("INVALID_OPTIONS");
+    expect(error.message).toBe("tools must be an array of tools made with defineTool(); got object.");
+  });
+
   it("a malformed model string", async () => {
     runner = new Runner();
     const error = await failure(() => runner.run({ input: "hi", model: "gpt-4o-mini" }));
