@@ -156,6 +156,36 @@ describe("runner.run reuses an idle team of the same options", () => {
     expect(teamsStarted()).toHaveLength(1);
   });
 
+  it("a run with delegations, repeated on the reused team, gives the same result", async () => {
+    const { runner, teamsStarted } = watched({
+      a: (request) =>
+        request.callIndex === 0
+          ? {
+              delegate: [
+                { to: "sim/b", task: "part 1" },
+                { to: "sim/c", task: "part 2" },
+              ],
+            }
+          : {
+              text: `Combined: ${request.messages
+                .filter((m) => m.role === "tool")
+                .map((m) => m.content)
+                .join(" + ")}`,
+            },
+      b: (request) => ({ text: `B did ${request.messages[0]!.content}` }),
+      c: (request) => ({ text: `C did ${request.messages[0]!.content}` }),
+    });
+    const options = { input: "both parts", model: ["sim/a", "sim/b", "sim/c"], handoffs: "delegate" as const };
+    const first = await runner.run(options);
+    const second = await runner.run(options);
+    expect(teamsStarted()).toHaveLength(1);
+    for (const result of [first, second]) {
+      expect(result.finalOutput).toBe("Combined: B did part 1 + C did part 2");
+      expect(result.stepsUsed).toBe(4);
+      expect(result.messages.map((m) => m.role)).toEqual(["user", "assistant", "tool", "tool", "assistant"]);
+    }
+  });
+
   it("an idle team holds nothing of its last run: no transcript in the supervisor or the agents", async () => {
     const actors: AnyActorRef[] = [];
     const runner = simRunner(
