@@ -1,5 +1,5 @@
-import { type AnyActorRef, enqueueActions, setup } from "xstate";
-import type { ToolRunEvent } from "../actors/toolExecutor.js";
+import { type AnyActorRef, enqueueActions, sendTo, setup } from "xstate";
+import type { ToolAbortEvent, ToolRunEvent } from "../actors/toolExecutor.js";
 import type { ToolCallEvent, ToolCancelEvent, ToolResultEvent } from "../src/protocol.js";
 import type { Tool } from "../src/tools/defineTool.js";
 import { validateToolArgs } from "../src/tools/validateArgs.js";
@@ -62,9 +62,10 @@ export const toolServiceMachine = setup({
       }),
     },
     "TOOL.CANCEL": {
-      actions: enqueueActions(({ context, event, enqueue, system }) => {
-        enqueue.sendTo(system.get(context.executor) as AnyActorRef, { type: "TOOL.ABORT", callId: event.callId });
-      }),
+      actions: sendTo(
+        ({ context, system }) => system.get(context.executor) as AnyActorRef,
+        ({ event }): ToolAbortEvent => ({ type: "TOOL.ABORT", callId: event.callId }),
+      ),
     },
   },
 });

@@ -3,9 +3,9 @@ import type { Team } from "./team.js";
 import { hasShape, sameShape, type TeamShape } from "./teamShape.js";
 
 /** Idle teams kept at most, over all shapes (a 2-model team holds about 30 KB). */
-export const MAX_IDLE_TEAMS = 256;
+const MAX_IDLE_TEAMS = 256;
 /** Distinct shapes kept at most; the least recently used goes first. */
-export const MAX_IDLE_SHAPES = 32;
+const MAX_IDLE_SHAPES = 32;
 
 interface Bucket {
   shape: TeamShape;
@@ -20,7 +20,6 @@ export class IdleTeams {
   /** By shape key, least recently used first (Map order). */
   readonly #buckets = new Map<string, Bucket[]>();
   #size = 0;
-  #shapes = 0;
 
   /** An idle team of this shape (and its shape), now taken out of the pool. */
   take(key: string, options: TeamOptions): { team: Team; shape: TeamShape } | undefined {
@@ -40,11 +39,10 @@ export class IdleTeams {
     let buckets = this.#buckets.get(shape.key);
     let bucket = buckets?.find((b) => sameShape(b.shape, shape));
     if (!bucket) {
-      if (this.#shapes >= MAX_IDLE_SHAPES) evicted.push(...this.#evictOldestShape());
+      if (this.#shapeCount() >= MAX_IDLE_SHAPES) evicted.push(...this.#evictOldestShape());
       bucket = { shape, teams: [] };
       buckets ??= [];
       buckets.push(bucket);
-      this.#shapes += 1;
     }
     bucket.teams.push(team);
     this.#size += 1;
@@ -57,12 +55,13 @@ export class IdleTeams {
     const teams = [...this.#buckets.values()].flatMap((buckets) => buckets.flatMap((b) => b.teams));
     this.#buckets.clear();
     this.#size = 0;
-    this.#shapes = 0;
     return teams;
   }
 
-  get size(): number {
-    return this.#size;
+  #shapeCount(): number {
+    let count = 0;
+    for (const buckets of this.#buckets.values()) count += buckets.length;
+    return count;
   }
 
   #touch(key: string, buckets: Bucket[]): void {
@@ -74,7 +73,6 @@ export class IdleTeams {
     const [key, buckets] = this.#buckets.entries().next().value as [string, Bucket[]];
     const oldest = buckets.shift()!;
     if (buckets.length === 0) this.#buckets.delete(key);
-    this.#shapes -= 1;
     this.#size -= oldest.teams.length;
     return oldest.teams;
   }

@@ -84,7 +84,7 @@ export type ToolResultEvent = { type: "TOOL.RESULT"; callId: string; content: st
 // agent → provider service, and back
 export interface ProviderCallEvent {
   type: "CALL";
-  /** Unique across teams (the service is shared): `<team>:<model>:<n>`. */
+  /** Unique across teams (the service is shared): `<run>:<model>:<step>:<attempt>`. */
   callId: string;
   replyTo: AnyActorRef;
   request: Omit<ModelRequest, "signal" | "onTextDelta">;

@@ -78,32 +78,14 @@ export class Runner {
   async run(options: RunOptions): Promise<RunResult> {
     checkRunInput(options);
     const { team, shape } = this.#runTeam(options, false);
-    let finished = false;
-    try {
-      const result = await team.runAsNew(options.input, runOptions(options));
-      finished = true;
-      return result;
-    } finally {
-      await this.#release(team, shape, finished);
-    }
+    return this.#runOn(team, shape, options);
   }
 
   /** Runs one task and streams its events as they happen. */
   stream(options: RunOptions): RunStream {
     checkRunInput(options);
     const { team, shape } = this.#runTeam(options, true);
-    return new RunStream(async (push) => {
-      const unsubscribe = team.subscribe(push);
-      let finished = false;
-      try {
-        const result = await team.runAsNew(options.input, runOptions(options));
-        finished = true;
-        return result;
-      } finally {
-        unsubscribe();
-        await this.#release(team, shape, finished);
-      }
-    });
+    return new RunStream((push) => this.#runOn(team, shape, options, team.subscribe(push)));
   }
 
   /** A long-lived team: its actors stay alive across `team.run()` calls. */
@@ -119,6 +101,22 @@ export class Runner {
     if (idle) return idle;
     const team = this.#team(options, stream);
     return { team, shape: key === undefined ? undefined : newShape(key, options) };
+  }
+
+  /**
+   * Runs the task as a new conversation on `team`, then releases the team. `unsubscribe` ends a
+   * stream's subscription first: a team back in the pool may run someone else's task at once.
+   */
+  async #runOn(team: Team, shape: TeamShape | undefined, options: RunOptions, unsubscribe?: () => void): Promise<RunResult> {
+    let finished = false;
+    try {
+      const result = await team.runAsNew(options.input, runOptions(options));
+      finished = true;
+      return result;
+    } finally {
+      unsubscribe?.();
+      await this.#release(team, shape, finished);
+    }
   }
 
   /**
