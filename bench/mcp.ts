@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { Runner } from "../src/index.js";
-import type { SimRequest, SimTurn } from "../src/sim/index.js";
+import { contentText, type SimRequest, type SimTurn } from "../src/sim/index.js";
 import { median, p95 } from "./measure.js";
 
 const SERVER = createRequire(import.meta.url).resolve("@modelcontextprotocol/server-everything/dist/index.js");
@@ -37,7 +37,7 @@ export interface McpFigures {
 /** A sim model that calls `echo` once, then answers with what it got back. */
 function echoTurn(request: SimRequest): SimTurn {
   const last = request.messages.at(-1);
-  if (last?.role === "tool") return { text: last.content };
+  if (last?.role === "tool") return { text: contentText(last.content) };
   const echo = request.tools.find((tool) => tool.name === "echo" || tool.name.endsWith("__echo"));
   return echo ? { toolCalls: [{ name: echo.name, args: ECHO_ARGS }] } : { text: "no echo tool" };
 }

@@ -3,7 +3,7 @@
  * model A (OpenAI Chat Completions) calls the local `lookup` tool once, then hands off to
  * model B (Anthropic Messages), which writes the answer. Three LLM calls.
  */
-import type { SimRequest, SimScript, SimTurn } from "../src/sim/index.js";
+import { contentText, type SimRequest, type SimScript, type SimTurn } from "../src/sim/index.js";
 
 export const RESEARCH_MODEL = "gpt-4o-mini";
 export const WRITER_MODEL = "claude-sonnet-4-20250514";
@@ -32,7 +32,7 @@ export const EXPECTED_ANSWER = answerFor(lookup(TOPIC));
 function factIn(request: SimRequest): string | undefined {
   for (let i = request.messages.length - 1; i >= 0; i--) {
     const message = request.messages[i]!;
-    if (message.role === "tool" && message.content.startsWith(MARKER)) return message.content;
+    if (message.role === "tool" && contentText(message.content).startsWith(MARKER)) return contentText(message.content);
   }
   return undefined;
 }
@@ -46,7 +46,7 @@ function handoffArgs(parameters: Record<string, unknown>): Record<string, unknow
 /** Model A: look the topic up once; once the result is the last message, hand off. */
 export function researcherTurn(request: SimRequest): SimTurn {
   const last = request.messages.at(-1);
-  if (last?.role === "tool" && last.content.startsWith(MARKER)) {
+  if (last?.role === "tool" && contentText(last.content).startsWith(MARKER)) {
     const handoff = request.tools.find((tool) => tool.name.startsWith("transfer_to"));
     if (!handoff) return { text: "No handoff tool was offered." };
     return { toolCalls: [{ name: handoff.name, args: handoffArgs(handoff.parameters) }] };

@@ -8,7 +8,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
-import { Runner, type RunnerOptions } from "../src/index.js";
+import { contentText, Runner, type RunnerOptions } from "../src/index.js";
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>baton</title>
 <form><input name="q" size="60" placeholder="Ask the team"><button>Run</button></form><pre id="log"></pre>
@@ -39,7 +39,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<{ serv
           scripts: {
             researcher: (req) => ({
               text: "Let me pass this to the writer. ",
-              handoff: { to: "sim/writer", task: req.messages.at(-1)?.content ?? "" },
+              handoff: { to: "sim/writer", task: contentText(req.messages.at(-1)?.content ?? "") },
             }),
             writer: (req) => ({
               text: `Here is an answer about "${req.messages.find((m) => m.role === "user")?.content}".`,

@@ -7,7 +7,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
-import { defineTool, Runner, type RunResult } from "../src/index.js";
+import { contentText, defineTool, Runner, type RunResult } from "../src/index.js";
 import type { SimScript } from "../src/sim/index.js";
 
 const LAUNCH_NOTES = [
@@ -42,7 +42,8 @@ export const simScripts: Record<string, SimScript> = {
     },
   ],
   writer: (request) => {
-    const notes = request.messages.find((m) => m.role === "tool" && m.name === "search_notes")?.content ?? "";
+    const found = request.messages.find((m) => m.role === "tool" && m.name === "search_notes");
+    const notes = found ? contentText(found.content) : "";
     const facts = notes.split("\n").filter(Boolean);
     return {
       latencyMs: 100,

@@ -2,12 +2,11 @@
  * The messages actors exchange (DESIGN §2). Payloads are plain data; these names are the
  * contract between the supervisor, the model agents and the tool and provider services.
  */
-import type { AnyActorRef } from "xstate";
 import type { ErrorData } from "./errors.js";
-import type { ModelRequest, ModelResponse, ModelSettings, ToolSpec, Usage } from "./providers/types.js";
+import type { ModelSettings, ToolSpec, Usage } from "./providers/types.js";
 import type { StepRecord } from "./result.js";
 import type { ToolEntry } from "./tools/toolEntry.js";
-import type { Message } from "./transcript.js";
+import type { Message } from "./transcript/index.js";
 
 export interface HandoffInfo {
   from: string;
@@ -62,39 +61,6 @@ export type AgentProgressEvent =
     }
   | { type: "AGENT.RETRY"; model: string; step: number; attempt: number; delayMs: number; error: ErrorData };
 
-// agent → tool service, and back
-export type ToolCallEvent = {
-  type: "TOOL.CALL";
-  callId: string;
-  name: string;
-  args: Record<string, unknown>;
-  replyTo: AnyActorRef;
-  /** Who is calling, for tool contexts and sampling. */
-  model: string;
-  runId: string;
-  timeoutMs?: number;
-  /** The team's model for MCP sampling requests made during this call. */
-  samplingModel?: string;
-  /** Aborts the call (run cancelled). */
-  signal?: AbortSignal;
-};
-export type ToolCancelEvent = { type: "TOOL.CANCEL"; callId: string };
-export type ToolResultEvent = { type: "TOOL.RESULT"; callId: string; content: string; isError: boolean; ms: number };
-
-// agent → provider service, and back
-export interface ProviderCallEvent {
-  type: "CALL";
-  /** Unique across teams (the service is shared): `<run>:<model>:<step>:<attempt>`. */
-  callId: string;
-  replyTo: AnyActorRef;
-  request: Omit<ModelRequest, "signal" | "onTextDelta">;
-  /** Receives text deltas as they arrive; absent when the run does not stream. */
-  onTextDelta?: (text: string) => void;
-}
-/** Aborts a call in flight (the run was cancelled); it answers nothing. */
-export type ProviderAbortEvent = { type: "CALL.ABORT"; callId: string };
-export type ProviderAnswerEvent =
-  | { type: "CALL.DONE"; callId: string; output: ModelResponse }
-  | { type: "CALL.FAILED"; callId: string; error: unknown };
-
+export type { ProviderAbortEvent, ProviderAnswerEvent, ProviderCallEvent } from "../machines/providers/protocol.js";
+export type { ToolCallEvent, ToolCancelEvent, ToolResultEvent } from "../machines/tools/protocol.js";
 export type { ToolSpec, Usage };

@@ -1,5 +1,5 @@
 import type { StopReason, Usage } from "./providers/types.js";
-import type { Message } from "./transcript.js";
+import type { Message } from "./transcript/index.js";
 
 export type RunStatus = "completed" | "max_steps" | "stopped";
 

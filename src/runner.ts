@@ -1,22 +1,22 @@
 import { randomUUID } from "node:crypto";
 import { type Actor, type AnyActorLogic, type AnyActorRef, createActor, type InspectionEvent, type Observer } from "xstate";
-import { providerService } from "../actors/providerService.js";
-import { toolExecutor } from "../actors/toolExecutor.js";
-import type { RetryOptions } from "../machines/agent.js";
-import { type RunnerSystemEvent, runnerSystemMachine, shardOf } from "../machines/runnerSystem.js";
+import type { McpOptions, McpPool, McpServerSpec } from "../actors/mcp/pool.js";
+import { ProviderRegistry } from "../actors/providers/registry.js";
+import { providerService } from "../actors/providers/service.js";
+import { toolExecutor } from "../actors/tools/executor.js";
+import type { RetryOptions } from "../machines/agent/agent.js";
+import { type RunnerSystemEvent, runnerSystemMachine, shardOf } from "../machines/runner/system.js";
 import { BatonError } from "./errors.js";
 import type { RunEvent } from "./events.js";
-import { IdleTeams } from "./idleTeams.js";
-import type { McpOptions, McpPool, McpServerSpec } from "./mcp/pool.js";
 import { parseModel } from "./models/modelRef.js";
-import { checkRunInput, type RunOptions, type TeamOptions } from "./options.js";
+import { checkRunInput, type RunOptions, type TeamOptions } from "./options/options.js";
 import type { ProvidersConfig } from "./providers/config.js";
-import { ProviderRegistry } from "./providers/registry.js";
 import type { Provider } from "./providers/types.js";
 import type { RunResult } from "./result.js";
 import { RunStream } from "./runStream.js";
+import { IdleTeams } from "./team/idleTeams.js";
+import { newShape, shapeKey, type TeamShape } from "./team/teamShape.js";
 import { Team, type TeamHost } from "./team.js";
-import { newShape, shapeKey, type TeamShape } from "./teamShape.js";
 import type { ToolEntry } from "./tools/toolEntry.js";
 
 export interface RunnerOptions {
@@ -169,7 +169,7 @@ export class Runner {
   async #mcpTools(specs: readonly McpServerSpec[], signal?: AbortSignal): Promise<ToolEntry[]> {
     if (!this.#mcp) {
       // Loaded on first use: runs without MCP servers never load the MCP SDK.
-      const { McpPool } = await import("./mcp/pool.js");
+      const { McpPool } = await import("../actors/mcp/pool.js");
       if (this.#closed) throw new BatonError("CLOSED", "This Runner is closed.");
       this.#mcp ??= new McpPool({
         ...(this.#options.mcp ?? {}),

@@ -1,15 +1,24 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "eventemitter3";
 import type { ActorRefFrom, AnyActorLogic, AnyActorRef } from "xstate";
-import type { RetryOptions } from "../machines/agent.js";
-import { type RunRequest, supervisorMachine } from "../machines/supervisor.js";
+import type { McpServerSpec } from "../actors/mcp/pool.js";
+import { type EventChannelInput, eventChannel } from "../actors/team/eventChannel.js";
+import { address } from "../machines/addresses.js";
+import type { RetryOptions } from "../machines/agent/agent.js";
+import { type RunRequest, supervisorMachine } from "../machines/team/supervisor.js";
 import { BatonError, listenerError, toErrorData } from "./errors.js";
-import type { RunEvent, RunEventListeners, RunEventMap, TextDeltaEvent } from "./events.js";
-import type { McpServerSpec } from "./mcp/pool.js";
-import { type CheckedTeamOptions, checkLimit, checkRunInput, checkTeamOptions, type TeamOptions, type TeamRunOptions } from "./options.js";
+import type { RunEvent, RunEventListeners, RunEventMap } from "./events.js";
+import {
+  type CheckedTeamOptions,
+  checkLimit,
+  checkRunInput,
+  checkTeamOptions,
+  type TeamOptions,
+  type TeamRunOptions,
+} from "./options/options.js";
 import type { Provider } from "./providers/types.js";
 import type { ModelUsage, RunResult } from "./result.js";
-import { checkSnapshot, SNAPSHOT_VERSION, type TeamSnapshot } from "./teamSnapshot.js";
+import { checkSnapshot, SNAPSHOT_VERSION, type TeamSnapshot } from "./team/snapshot.js";
 import type { ToolEntry } from "./tools/toolEntry.js";
 
 /** What a team needs from its Runner. */
@@ -155,7 +164,11 @@ export class Team {
         const restored = this.#restored;
         const active = restored && checked.models.some((m) => m.id === restored.activeModel) ? restored.activeModel : undefined;
         const options = this.#options;
-        this.#supervisor = this.#host.spawn(supervisorMachine, `team:${this.id}`, {
+        if (this.#stream) {
+          const channel: EventChannelInput = { teamId: this.id, deliver: (event) => this.#emitter.emit("text.delta", event) };
+          this.#host.spawn(eventChannel, address.events(this.id), channel);
+        }
+        this.#supervisor = this.#host.spawn(supervisorMachine, address.team(this.id), {
           teamId: this.id,
           models: checked.models,
           providerServices,
@@ -168,7 +181,6 @@ export class Team {
           handoffMode: checked.handoffMode,
           retry: this.#host.retry,
           stream: this.#stream,
-          ...(this.#stream ? { onTextDelta: (event: TextDeltaEvent) => this.#emitter.emit("text.delta", event) } : {}),
           samplingModel: options.samplingModel ?? checked.models[0]!.id,
           ...(options.instructions === undefined ? {} : { instructions: options.instructions }),
           ...(options.policy === undefined ? {} : { policy: options.policy }),
@@ -301,7 +313,8 @@ export class Team {
     this.#stopped = true;
     this.#current?.cancel();
     await this.#starting?.catch(() => undefined);
-    if (this.#supervisor) this.#host.stop(`team:${this.id}`);
+    if (this.#supervisor) this.#host.stop(address.team(this.id));
+    if (this.#stream && this.#starting) this.#host.stop(address.events(this.id));
     this.endSessions();
     this.#host.forget(this);
     this.#emitter.removeAllListeners();

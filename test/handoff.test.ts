@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineTool, type Message } from "../src/index.js";
 import type { SimRequest } from "../src/sim/index.js";
-import { findTranscriptProblems } from "../src/transcript.js";
+import { findTranscriptProblems } from "../src/transcript/index.js";
 import { simRunners } from "./support/simRunner.js";
 
 const simRunner = simRunners();

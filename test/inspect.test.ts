@@ -24,7 +24,7 @@ describe("inspection", () => {
     );
     expect([...systemIds].some((id) => id?.startsWith("team:"))).toBe(true);
     expect([...systemIds].some((id) => id?.startsWith("tools:"))).toBe(true);
-    expect([...systemIds].filter((id) => id?.startsWith("model:")).map((id) => id!.split(":").slice(2).join(":"))).toEqual([
+    expect([...systemIds].filter((id) => id?.startsWith("agent:")).map((id) => id!.split(":").slice(2).join(":"))).toEqual([
       "sim/a",
       "sim/b",
     ]);

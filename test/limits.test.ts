@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineTool } from "../src/index.js";
-import { findTranscriptProblems } from "../src/transcript.js";
+import { findTranscriptProblems } from "../src/transcript/index.js";
 import { simRunners } from "./support/simRunner.js";
 
 const simRunner = simRunners();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AnyActorRef, InspectionEvent } from "xstate";
 import { z } from "zod";
-import { BatonError, defineTool, type ModelInput, type Runner } from "../src/index.js";
+import { BatonError, contentText, defineTool, type ModelInput, type Runner } from "../src/index.js";
 import type { SimRequest, SimScript } from "../src/sim/index.js";
 import { simRunners } from "./support/simRunner.js";
 
@@ -80,7 +80,9 @@ describe("runner.run reuses an idle team of the same options", () => {
     const lookup = makeTool("from the first tool");
     const { runner, teamsStarted } = watched({
       a: (request) =>
-        request.messages.at(-1)?.role === "tool" ? { text: request.messages.at(-1)!.content } : { toolCalls: [{ name: "lookup" }] },
+        request.messages.at(-1)?.role === "tool"
+          ? { text: contentText(request.messages.at(-1)!.content) }
+          : { toolCalls: [{ name: "lookup" }] },
     });
     expect((await runner.run({ input: "x", model: "sim/a", tools: [lookup] })).finalOutput).toBe("from the first tool");
     expect((await runner.run({ input: "x", model: "sim/a", tools: [lookup] })).finalOutput).toBe("from the first tool");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { defineTool } from "../src/index.js";
+import { contentText, defineTool } from "../src/index.js";
 import { simRunners } from "./support/simRunner.js";
 
 const simRunner = simRunners();
@@ -19,7 +19,7 @@ describe("local tools", () => {
       m: (request) => {
         const last = request.messages.at(-1);
         if (last?.role === "tool") {
-          sawResult = last.content;
+          sawResult = contentText(last.content);
           return { text: "The sum is 5." };
         }
         return { toolCalls: [{ name: "add", args: { a: 2, b: 3 } }] };
@@ -155,7 +155,7 @@ describe("calls and actors", () => {
     expect(started.slice(before)).toEqual([]);
     // A second team shares the provider service and the tool executor: it starts only its own actors.
     await r.team({ model: "sim/m", tools: [add] }).run("third");
-    const kinds = started.slice(before).map((id) => (id.startsWith("team:") ? "supervisor" : id));
-    expect(kinds.sort()).toEqual(["sim/m", "supervisor", "tools"]);
+    const kinds = started.slice(before).map((id) => (id.startsWith("team:") ? "supervisor" : id.startsWith("events:") ? "events" : id));
+    expect(kinds.sort()).toEqual(["events", "sim/m", "supervisor", "tools"]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findTranscriptProblems, type Message, repairTranscript } from "../src/transcript.js";
+import { findTranscriptProblems, type Message, repairTranscript } from "../src/transcript/index.js";
 
 const call = (id: string, name = "t") => ({ id, name, args: {} });
 

@@ -1,6 +1,6 @@
 /** Built-in policies (DESIGN §6). Each is a PolicyFunction; combine them with `all`. */
 import { BatonError } from "../errors.js";
-import type { Message } from "../transcript.js";
+import type { Message } from "../transcript/index.js";
 import type { Policy, PolicyContext, PolicyDecision, PolicyFunction } from "./types.js";
 
 async function decide(policy: Policy, context: PolicyContext): Promise<PolicyDecision> {

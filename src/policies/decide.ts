@@ -6,7 +6,7 @@ import { BatonError } from "../errors.js";
 import type { ModelRef } from "../models/modelRef.js";
 import type { StepGrantEvent } from "../protocol.js";
 import type { ToolEntry } from "../tools/toolEntry.js";
-import { type Message, userMessage } from "../transcript.js";
+import { type Message, userMessage } from "../transcript/index.js";
 import type { PolicyDecision } from "./types.js";
 
 export type StepVerdict =

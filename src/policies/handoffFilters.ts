@@ -1,5 +1,5 @@
 /** Built-in handoff filters: what a receiving model sees of the transcript. */
-import type { Message } from "../transcript.js";
+import type { Message } from "../transcript/index.js";
 
 type Filter = (transcript: readonly Message[], info: { from: string; to: string }) => Message[];
 

@@ -1,7 +1,7 @@
 import type { ErrorData } from "../errors.js";
 import type { ModelSettings } from "../providers/types.js";
 import type { HandoffRecord, RunUsage } from "../result.js";
-import type { Message } from "../transcript.js";
+import type { Message } from "../transcript/index.js";
 
 /** What a policy sees before every model call (DESIGN §6). */
 export interface PolicyContext {

@@ -10,7 +10,7 @@ import type {
   RawMessageStreamEvent,
   Tool,
 } from "@anthropic-ai/sdk/resources/messages";
-import type { Message, ProviderPart, ToolCall } from "../transcript.js";
+import { contentText, type Message, type ProviderPart, type ToolCall } from "../transcript/index.js";
 import { parseToolArgs, toolInputToArgs } from "./toolArgs.js";
 import { anthropicToolId } from "./toolIds.js";
 import type { ModelRequest, ModelResponse, StopReason, ToolSpec, Usage } from "./types.js";
@@ -80,9 +80,11 @@ export function toAnthropicMessages(messages: readonly Message[]): { system: str
       case "system":
         if (hasText(message.content)) system.push(message.content);
         break;
-      case "user":
-        if (hasText(message.content)) push("user", [{ type: "text", text: message.content }]);
+      case "user": {
+        const text = contentText(message.content);
+        if (hasText(text)) push("user", [{ type: "text", text }]);
         break;
+      }
       case "assistant": {
         const blocks = partBlocks(message.meta?.providerParts);
         if (hasText(message.content)) blocks.push({ type: "text", text: message.content });
@@ -97,7 +99,7 @@ export function toAnthropicMessages(messages: readonly Message[]): { system: str
           {
             type: "tool_result",
             tool_use_id: anthropicToolId(message.toolCallId),
-            ...(message.content === "" ? {} : { content: message.content }),
+            ...(contentText(message.content) === "" ? {} : { content: contentText(message.content) }),
             ...(message.isError ? { is_error: true } : {}),
           },
         ]);

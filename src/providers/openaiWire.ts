@@ -9,7 +9,7 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from "openai/resources/chat/completions";
-import type { Message, ToolCall } from "../transcript.js";
+import { contentText, type Message, type ToolCall } from "../transcript/index.js";
 import { parseToolArgs } from "./toolArgs.js";
 import { openaiToolId } from "./toolIds.js";
 import type { ModelRequest, ModelResponse, StopReason, ToolSpec, Usage } from "./types.js";
@@ -31,8 +31,10 @@ export function toOpenAIMessages(system: string | undefined, messages: readonly 
   for (const message of messages) {
     switch (message.role) {
       case "system":
+        out.push({ role: "system", content: message.content });
+        break;
       case "user":
-        out.push({ role: message.role, content: message.content });
+        out.push({ role: "user", content: contentText(message.content) });
         break;
       case "assistant": {
         const calls = message.toolCalls ?? [];
@@ -55,7 +57,7 @@ export function toOpenAIMessages(system: string | undefined, messages: readonly 
         out.push({
           role: "tool",
           tool_call_id: openaiToolId(message.toolCallId),
-          content: toolResultText(message.content, message.isError),
+          content: toolResultText(contentText(message.content), message.isError),
         });
         break;
     }

@@ -1,5 +1,5 @@
 import type { ErrorData } from "../errors.js";
-import type { Message, ProviderPart, ToolCall } from "../transcript.js";
+import type { Message, ProviderPart, ToolCall } from "../transcript/index.js";
 
 /** Per-model generation settings; adapters map them to their wire names. */
 export interface ModelSettings {
@@ -25,6 +25,16 @@ export interface Usage {
 
 export type StopReason = "stop" | "tool_calls" | "length" | "content_filter";
 
+/** Structured final output: the model answers with JSON that matches `schema`. */
+export interface OutputSpec {
+  /** A name for the schema (`[a-zA-Z0-9_-]`), as providers ask for one. */
+  name: string;
+  /** JSON Schema of the answer (an object schema). */
+  schema: Record<string, unknown>;
+  /** Ask the provider to enforce the schema exactly where the schema allows it. */
+  strict: boolean;
+}
+
 /** One model call, provider-neutral. */
 export interface ModelRequest {
   /** The full `provider/model` id. */
@@ -36,12 +46,17 @@ export interface ModelRequest {
   messages: readonly Message[];
   tools: readonly ToolSpec[];
   settings: ModelSettings;
+  /** Present when the run asks for typed output and this call may give the final answer. */
+  output?: OutputSpec;
   /** Identifies the conversation (team id), e.g. for scripted sim models. */
   sessionId: string;
   signal?: AbortSignal;
   /** Called with each text delta as it arrives when streaming. */
   onTextDelta?: (text: string) => void;
 }
+
+/** A model call as plain data: what goes in a CALL message (the service adds signal and deltas). */
+export type PlainModelRequest = Omit<ModelRequest, "signal" | "onTextDelta">;
 
 export interface ModelResponse {
   text: string;

@@ -1,7 +1,7 @@
 import { BatonError } from "../errors.js";
 import type { ModelResponse, ModelSettings, StopReason, ToolSpec, Usage } from "../providers/types.js";
 import { delegateToolName, transferToolName } from "../tools/handoffTools.js";
-import type { Message, ToolCall } from "../transcript.js";
+import type { Message, ToolCall } from "../transcript/index.js";
 
 /** A fault the sim server injects instead of (or while) answering a turn. */
 export interface SimFault {

@@ -8,10 +8,10 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterEach } from "vitest";
 import { type AnyActorLogic, type AnyActorRef, createActor, enqueueActions, fromCallback, setup } from "xstate";
-import type { ToolsEvent } from "../../machines/mcpService.js";
-import { McpPool, type McpPoolInit } from "../../src/mcp/pool.js";
+import { McpPool, type McpPoolInit } from "../../actors/mcp/pool.js";
+import type { ToolsEvent } from "../../machines/mcp/service.js";
+import type { ToolCallEvent, ToolResultEvent } from "../../machines/tools/protocol.js";
 import type { SampleFn } from "../../src/mcp/sampling.js";
-import type { ToolCallEvent, ToolResultEvent } from "../../src/protocol.js";
 
 const modules = path.resolve(import.meta.dirname, "../../node_modules/@modelcontextprotocol");
 export const EVERYTHING = path.join(modules, "server-everything/dist/index.js");
@@ -134,7 +134,18 @@ export function createHarness(init: Partial<McpPoolInit> = {}): Harness {
       if (seen) resolve(seen);
       else waiters.set(callId, resolve);
     });
-    service(server).send({ type: "TOOL.CALL", callId, name: tool, args, replyTo: collector, model: "sim/a", runId: "run-1", ...extra });
+    service(server).send({
+      type: "TOOL.CALL",
+      callId,
+      name: tool,
+      args,
+      replyTo: "test:collector",
+      agent: "sim/a",
+      model: "sim/a",
+      runId: "run-1",
+      idempotencyKey: `run-1:${callId}`,
+      ...extra,
+    });
     return { callId, result };
   };
   return {

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { SimRequest } from "../../src/sim/index.js";
+import { contentText, type SimRequest } from "../../src/sim/index.js";
 import { simRunners } from "../support/simRunner.js";
 import { NODE } from "./harness.js";
 
@@ -18,7 +18,7 @@ describe("MCP tools across runs", () => {
       a: (request: SimRequest) => {
         const names = request.tools.map((t) => t.name);
         const last = request.messages.at(-1);
-        if (last?.role === "tool") return { text: last.content };
+        if (last?.role === "tool") return { text: contentText(last.content) };
         offered.push(names);
         if (names.includes("late_tool")) return { toolCalls: [{ name: "late_tool" }] };
         return { toolCalls: [{ name: "add_tool", args: { name: "late.tool", reply: "added later" } }] };

@@ -1,6 +1,6 @@
 /** One MCP service actor per server for the Runner's life, shared by every run and team on it. */
 import { afterEach, describe, expect, it } from "vitest";
-import { Runner } from "../../src/index.js";
+import { contentText, Runner } from "../../src/index.js";
 import { EVERYTHING, NODE } from "./harness.js";
 
 let runner: Runner | undefined;
@@ -23,8 +23,8 @@ describe("shared MCP services", () => {
           scripts: {
             a: (req) =>
               req.messages.some((m) => m.role === "tool")
-                ? { text: req.messages.find((m) => m.role === "tool")!.content }
-                : { toolCalls: [{ name: "echo", args: { message: req.messages[0]!.content } }] },
+                ? { text: contentText(req.messages.find((m) => m.role === "tool")!.content) }
+                : { toolCalls: [{ name: "echo", args: { message: contentText(req.messages[0]!.content) } }] },
           },
         },
       },

@@ -28,7 +28,7 @@ describe("server-everything over stdio", () => {
     const sum = await h.call("everything", "get-sum", { a: 2, b: 40 });
     expect(sum.content).toContain("42");
     const weather = await h.call("everything", "get-structured-content", { location: "Chicago" });
-    expect(JSON.parse(weather.content)).toEqual({ temperature: 36, conditions: "Light rain / drizzle", humidity: 82 });
+    expect(JSON.parse(weather.content as string)).toEqual({ temperature: 36, conditions: "Light rain / drizzle", humidity: 82 });
     const image = await h.call("everything", "get-tiny-image", {});
     expect(image.content).toMatch(/^Here's the image you requested:\n\[image: image\/png, [\d.]+ KB\]\nThe image above is the MCP logo\.$/);
     const bad = await h.call("everything", "get-sum", { a: "not a number" });
@@ -84,15 +84,6 @@ describe("server-everything over stdio", () => {
       expect(await first.result).toMatchObject({ isError: true, content: "Tool call cancelled." });
       await waitFor(() => readLog(log).includes("cancelled"), 5000, "notifications/cancelled at the server");
 
-      const controller = new AbortController();
-      const second = h.start("probe", "wait", { ms: 20_000 }, { signal: controller.signal });
-      await waitFor(() => readLog(log).split("started").length === 3, 5000, "the second call to start");
-      controller.abort();
-      expect(await second.result).toMatchObject({ isError: true, content: "Tool call cancelled." });
-      await waitFor(() => readLog(log).split("cancelled").length === 3, 5000, "the second cancellation at the server");
-
-      const aborted = await h.call("probe", "wait", { ms: 1 }, { signal: AbortSignal.abort() });
-      expect(aborted).toMatchObject({ isError: true, content: "Tool call cancelled." });
       expect(await h.call("probe", "wait", { ms: 1 })).toMatchObject({ isError: false, content: "waited 1 ms" });
     } finally {
       rmSync(dir, { recursive: true, force: true });

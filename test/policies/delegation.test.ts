@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SimRequest, SimScript } from "../../src/sim/index.js";
-import { findTranscriptProblems } from "../../src/transcript.js";
+import { findTranscriptProblems } from "../../src/transcript/index.js";
 import { simRunners } from "../support/simRunner.js";
 
 const simRunner = simRunners();

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineTool, type HandoffFilter, type Message, policies, Runner } from "../../src/index.js";
 import type { SimScript } from "../../src/sim/index.js";
-import { findTranscriptProblems } from "../../src/transcript.js";
+import { findTranscriptProblems } from "../../src/transcript/index.js";
 
 let runner: Runner | undefined;
 afterEach(async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { defaultMaxTokens } from "../../src/providers/anthropicWire.js";
 import type { ModelRequest } from "../../src/providers/types.js";
 import { type SimServer, type SimTurn, startSimServer } from "../../src/sim/index.js";
-import type { Message } from "../../src/transcript.js";
+import type { Message } from "../../src/transcript/index.js";
 import { ANTHROPIC_MODEL, anthropicAt, lastBody, modelRequest, rejectionOf, searchTool, TEST_KEY, toolTranscript } from "./support.js";
 
 let server: SimServer | undefined;

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createAnthropicProvider } from "../../src/providers/anthropic.js";
+import { createAnthropicProvider } from "../../actors/providers/anthropic.js";
+import { createOpenAIProvider } from "../../actors/providers/openai.js";
+import { ProviderRegistry } from "../../actors/providers/registry.js";
 import { isLoopbackURL } from "../../src/providers/credentials.js";
-import { createOpenAIProvider } from "../../src/providers/openai.js";
-import { ProviderRegistry } from "../../src/providers/registry.js";
 import { type SimServer, startSimServer } from "../../src/sim/index.js";
 import { ANTHROPIC_MODEL, modelRequest, OPENAI_MODEL, rejectionOf } from "./support.js";
 

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineTool, type ModelInput, Runner } from "../../src/index.js";
 import { type SimRequest, type SimServer, startSimServer } from "../../src/sim/index.js";
-import { findTranscriptProblems } from "../../src/transcript.js";
+import { findTranscriptProblems } from "../../src/transcript/index.js";
 
 const search = defineTool({
   name: "search",

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createOpenAIProvider } from "../../src/providers/openai.js";
+import { createOpenAIProvider } from "../../actors/providers/openai.js";
 import type { ModelRequest } from "../../src/providers/types.js";
 import { type SimServer, type SimTurn, startSimServer } from "../../src/sim/index.js";
 import { lastBody, modelRequest, OPENAI_MODEL, openaiAt, rejectionOf, searchTool, TEST_KEY, toolTranscript } from "./support.js";

@@ -5,11 +5,11 @@
  * wrote is exactly what B reads.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createOpenAIProvider } from "../../src/providers/openai.js";
+import { createOpenAIProvider } from "../../actors/providers/openai.js";
 import type { ModelSettings, Provider } from "../../src/providers/types.js";
 import { type SimRequest, type SimServer, startSimServer } from "../../src/sim/index.js";
 import { transferToolName } from "../../src/tools/handoffTools.js";
-import { findTranscriptProblems, type Message } from "../../src/transcript.js";
+import { findTranscriptProblems, type Message } from "../../src/transcript/index.js";
 import { ANTHROPIC_MODEL, anthropicAt, modelRequest, OPENAI_MODEL, openaiAt, searchTool, TEST_KEY } from "./support.js";
 
 const COMPAT_MODEL = "qwen2.5";

@@ -1,8 +1,8 @@
-import { createAnthropicProvider } from "../../src/providers/anthropic.js";
-import { createOpenAIProvider, type OpenAIProviderOptions } from "../../src/providers/openai.js";
+import { createAnthropicProvider } from "../../actors/providers/anthropic.js";
+import { createOpenAIProvider, type OpenAIProviderOptions } from "../../actors/providers/openai.js";
 import type { ModelRequest, Provider } from "../../src/providers/types.js";
 import type { SimServer } from "../../src/sim/index.js";
-import type { Message } from "../../src/transcript.js";
+import type { Message } from "../../src/transcript/index.js";
 
 export const OPENAI_MODEL = "gpt-4o-mini";
 export const ANTHROPIC_MODEL = "claude-sonnet-4-20250514";

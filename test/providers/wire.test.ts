@@ -1,9 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createAnthropicProvider } from "../../src/providers/anthropic.js";
+import { createAnthropicProvider } from "../../actors/providers/anthropic.js";
+import { createOpenAIProvider } from "../../actors/providers/openai.js";
 import { redact } from "../../src/providers/callFailure.js";
-import { createOpenAIProvider } from "../../src/providers/openai.js";
 import { OpenAIStreamAccumulator } from "../../src/providers/openaiWire.js";
 import { parseToolArgs } from "../../src/providers/toolArgs.js";
 import { anthropicToolId, openaiToolId } from "../../src/providers/toolIds.js";

@@ -5,9 +5,9 @@ import type {
   RawMessageStreamEvent,
   StopReason as WireStopReason,
 } from "@anthropic-ai/sdk/resources/messages";
-import { extend } from "../../extend.js";
 import type { StopReason, ToolSpec } from "../../providers/types.js";
-import type { Message, ProviderPart, ToolCall } from "../../transcript.js";
+import type { Message, ProviderPart, ToolCall } from "../../transcript/index.js";
+import { extend } from "../../util/extend.js";
 import { textChunks } from "../script.js";
 import { validateAnthropicRequest } from "./anthropicValidation.js";
 import { argumentsText, isRecord, type NeutralRequest, pieces, type WireAnswer, type WireBody, type WireProtocol } from "./protocol.js";

@@ -1,9 +1,9 @@
 /** OpenAI Chat Completions as the sim server speaks it: request → neutral, answer → JSON or SSE chunks. */
 import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
-import { extend } from "../../extend.js";
 import { parseToolArgs } from "../../providers/toolArgs.js";
 import type { StopReason, ToolSpec } from "../../providers/types.js";
-import type { Message, ToolCall } from "../../transcript.js";
+import type { Message, ToolCall } from "../../transcript/index.js";
+import { extend } from "../../util/extend.js";
 import { textChunks } from "../script.js";
 import { validateOpenAIRequest } from "./openaiValidation.js";
 import { argumentsText, isRecord, type NeutralRequest, pieces, type WireAnswer, type WireBody, type WireProtocol } from "./protocol.js";

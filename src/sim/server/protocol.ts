@@ -1,5 +1,5 @@
 import type { ModelResponse, ToolSpec } from "../../providers/types.js";
-import type { Message } from "../../transcript.js";
+import type { Message } from "../../transcript/index.js";
 import type { SseEvent } from "./sse.js";
 
 /** A parsed JSON request body. */
