@@ -27,6 +27,12 @@ export interface ToolCallEvent {
   samplingModel?: string;
   /** W3C trace context of the caller's span, for MCP HTTP requests. */
   traceparent?: string;
+  /**
+   * A person approved this call (durable runs): run it even where the tool needs approval.
+   * Without it, a service whose tool needs approval for these arguments answers `needsApproval`
+   * instead of running it: the service holds the user's rule (a boolean, a list, or a function).
+   */
+  approved?: boolean;
 }
 
 /** agent → service: the caller no longer waits (run cancelled); a TOOL.RESULT that still comes is ignored. */
@@ -45,6 +51,8 @@ export interface ToolResultEvent {
   ms: number;
   /** When the answer was made (the actor's clock, ms since the epoch): machines read no clock. */
   at: number;
+  /** The call was not run: it needs a person's approval first (`content` says so). */
+  needsApproval?: true;
 }
 
 export type ToolServiceEvent = ToolCallEvent | ToolCancelEvent;
