@@ -50,6 +50,8 @@ const CASES: Array<{ label: string; value: () => unknown; text: string | RegExp 
   { label: "an Error", value: () => new Error("nope"), text: '{"name":"Error","message":"nope"}' },
   { label: "NaN", value: () => Number.NaN, text: "NaN" },
   { label: "a number", value: () => 42, text: "42" },
+  { label: "undefined", value: () => undefined, text: "" },
+  { label: "null", value: () => null, text: "" },
   { label: "a boolean", value: () => false, text: "false" },
   {
     label: "a null-prototype object",
@@ -150,10 +152,10 @@ describe("tool return values over the wire (real SDKs against the sim server)", 
     { provider: "openai", model: "gpt-4o-mini" },
     { provider: "anthropic", model: "claude-sonnet-4-20250514" },
   ] as const;
-  const picked = CASES.filter((c) => ["a Symbol", "a named function", "a BigInt", "a circular object"].includes(c.label));
+  const picked = CASES.filter((c) => ["a Symbol", "a named function", "a BigInt", "a circular object", "undefined"].includes(c.label));
 
   for (const { provider, model } of wire) {
-    it(`${provider}: a Symbol, a function, a BigInt and a circular object each reach the API as text, and the API accepts them`, async () => {
+    it(`${provider}: a Symbol, a function, a BigInt, a circular object and undefined each reach the API as text, and the API accepts them`, async () => {
       for (const { label, value, text } of picked) {
         server = await startSimServer({ scripts: { [model]: [{ toolCalls: [{ name: "weird" }] }, { text: "done" }] } });
         runner = new Runner({
