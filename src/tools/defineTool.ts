@@ -82,13 +82,4 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-/** Turns whatever a tool returned into the text a model reads. */
-export function toolOutputText(value: unknown): string {
-  if (value === undefined || value === null) return "";
-  if (typeof value === "string") return value;
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
-}
+export { toolErrorText, toolOutputText } from "./outputText.js";
