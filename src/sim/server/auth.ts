@@ -1,6 +1,6 @@
 /**
  * API keys, checked as the real APIs check them when the server is started with `apiKey`:
- * OpenAI wants `Authorization: Bearer <key>`, Anthropic `x-api-key: <key>`; a missing or wrong
+ * OpenAI wants `Authorization: Bearer <key>`, Anthropic `x-api-key: <key>` or a bearer token; a missing or wrong
  * key is a 401 with the real error message.
  */
 import type { IncomingHttpHeaders } from "node:http";
@@ -34,8 +34,10 @@ export function checkOpenAIKey(headers: IncomingHttpHeaders, expected: string): 
 }
 
 export function checkAnthropicKey(headers: IncomingHttpHeaders, expected: string): Problem | undefined {
-  const key = headers["x-api-key"];
-  if (typeof key !== "string" || key === "") return { status: 401, message: "x-api-key header is required" };
-  if (key !== expected) return { status: 401, message: "invalid x-api-key" };
-  return undefined;
+  // The API takes the key as `x-api-key` or as a bearer token (SDK 1.x sends the latter).
+  const apiKey = headers["x-api-key"];
+  const bearer = typeof headers.authorization === "string" ? /^Bearer\s+(.+)$/i.exec(headers.authorization)?.[1]?.trim() : undefined;
+  if (typeof apiKey === "string" && apiKey !== "") return apiKey === expected ? undefined : { status: 401, message: "invalid x-api-key" };
+  if (bearer) return bearer === expected ? undefined : { status: 401, message: "Invalid bearer token" };
+  return { status: 401, message: "x-api-key header is required" };
 }

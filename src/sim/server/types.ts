@@ -9,7 +9,7 @@ export interface SimServerOptions {
   defaultScript?: SimScript;
   /**
    * Require this API key, as the real APIs do: OpenAI requests must carry `Authorization: Bearer
-   * <key>`, Anthropic requests `x-api-key: <key>`; otherwise a 401 with the real error body.
+   * <key>`, Anthropic requests `x-api-key: <key>` (or a bearer token); otherwise a 401 with the real error body.
    * Without it any key (or none) is accepted.
    */
   apiKey?: string;
