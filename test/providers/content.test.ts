@@ -9,12 +9,8 @@ import type { ModelRequest, Provider } from "../../src/providers/types.js";
 import type { SimRequest, SimServer } from "../../src/sim/index.js";
 import type { ContentPart, Message } from "../../src/transcript/index.js";
 import { startCheckedSimServer } from "../support/checkedSimServer.js";
-import { ANTHROPIC_MODEL, anthropicAt, lastBody, modelRequest, OPENAI_MODEL, openaiAt, rejectionOf } from "./support.js";
+import { ANTHROPIC_MODEL, anthropicAt, JPEG, lastBody, modelRequest, OPENAI_MODEL, openaiAt, PDF, PNG, rejectionOf } from "./support.js";
 
-export const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
-export const JPEG =
-  "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCwkJDRENDg8QEBEQCgwSExIQEw8QEBD/";
-export const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n").toString("base64");
 const NOTES = Buffer.from("Launch window: June 3.").toString("base64");
 
 /** A PNG-headed base64 string of about `bytes` characters. */
