@@ -37,7 +37,10 @@ function wirePart(part: ContentPart): ChatCompletionContentPart | undefined {
       if ("url" in part)
         return textPart(`[file ${fileLabel(part)}: ${part.url} (not attached: Chat Completions takes documents inline only)]`);
       if (part.mediaType.startsWith("text/")) return textPart(`[file ${fileLabel(part)}]\n${decodeText(part.data)}`);
-      return { type: "file", file: { file_data: `data:${part.mediaType};base64,${part.data}`, filename: part.name ?? "document.pdf" } };
+      if (part.mediaType !== "application/pdf") {
+        return textPart(`[file ${fileLabel(part)} (${part.mediaType}) not attached: Chat Completions reads PDF files only]`);
+      }
+      return { type: "file", file: { file_data: `data:application/pdf;base64,${part.data}`, filename: part.name ?? "document.pdf" } };
   }
 }
 

@@ -121,7 +121,7 @@ describe("OpenAI wire", () => {
     ]);
   });
 
-  it("sends text-only parts as a string, a PDF by URL as a note, and a plain-text file as its text", async () => {
+  it("sends text-only parts as a string, a PDF by URL or another file type as a note, and a plain-text file as its text", async () => {
     await openaiAt(server).call(
       modelRequest("openai", OPENAI_MODEL, {
         messages: [
@@ -132,6 +132,7 @@ describe("OpenAI wire", () => {
               { type: "text", text: "   " },
               { type: "file", url: "https://example.com/a.pdf", mediaType: "application/pdf", name: "a.pdf" },
               { type: "file", data: NOTES, mediaType: "text/plain", name: "notes.txt" },
+              { type: "file", data: NOTES, mediaType: "application/msword", name: "old.doc" },
             ],
           },
         ],
@@ -140,8 +141,12 @@ describe("OpenAI wire", () => {
     expect(lastBody(server).messages).toEqual([
       {
         role: "user",
-        content:
-          "one\n[file a.pdf: https://example.com/a.pdf (not attached: Chat Completions takes documents inline only)]\n[file notes.txt]\nLaunch window: June 3.",
+        content: [
+          "one",
+          "[file a.pdf: https://example.com/a.pdf (not attached: Chat Completions takes documents inline only)]",
+          "[file notes.txt]\nLaunch window: June 3.",
+          "[file old.doc (application/msword) not attached: Chat Completions reads PDF files only]",
+        ].join("\n"),
       },
     ]);
   });
