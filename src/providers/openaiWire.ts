@@ -53,13 +53,14 @@ export function toOpenAIParams(request: ModelRequest, options: OpenAIWireOptions
   checkRequestContent(request, OPENAI_LIMITS);
   const { settings } = request;
   const messages = toOpenAIMessages(request.system, request.messages);
-  const jsonObject = request.output !== undefined && modelCapabilities(request.modelId).structuredOutput === false;
-  if (jsonObject && request.output)
+  const format = request.output ? responseFormat(request, request.output) : undefined;
+  if (request.output && format?.response_format?.type === "json_object") {
+    // After the system prompt: the schema is what json_object mode cannot carry itself.
     messages.splice(request.system ? 1 : 0, 0, { role: "system", content: jsonObjectInstruction(request.output) });
-  const body: ChatCompletionCreateParamsBase = { model: request.model, messages };
+  }
+  const body: ChatCompletionCreateParamsBase = { model: request.model, messages, ...format };
   // History with tool calls needs no tool definitions on this wire: Chat Completions accepts it.
   if (request.tools.length > 0) body.tools = toOpenAITools(request.tools);
-  if (request.output) Object.assign(body, responseFormat(request, request.output));
   if (settings.temperature !== undefined) body.temperature = settings.temperature;
   if (settings.topP !== undefined) body.top_p = settings.topP;
   if (settings.maxTokens !== undefined) {
