@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { BatonError } from "../errors.js";
+import type { SimScript } from "../providers/simScript.js";
 import { Runner } from "../runner.js";
-import type { SimScript } from "../sim/script.js";
 import { contentText } from "../transcript/index.js";
 import { type CliArgs, parseCliArgs, USAGE, UsageError } from "./args.js";
 import { type Output, StatusLine, summary } from "./render.js";
