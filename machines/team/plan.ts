@@ -1,5 +1,6 @@
 import type { AnyActorRef, AnyEventObject } from "xstate";
 import type { RunEvent } from "../../src/events.js";
+import type { CheckpointRecord } from "../../src/store/records.js";
 import { type AnySystem, actorAt } from "../deliver.js";
 import type { SupervisorContext } from "./context.js";
 
@@ -10,14 +11,28 @@ import type { SupervisorContext } from "./context.js";
  */
 export interface Plan {
   assign?: Partial<SupervisorContext>;
+  /** Records for the run's store, written before the plan's events go out. */
+  checkpoint?: CheckpointRecord[];
   emit?: RunEvent[];
   send?: Array<{ to: string; event: AnyEventObject }>;
 }
 
+/** What the supervisor emits besides the public events: records for the store (the session writes them). */
+export interface CheckpointEvent {
+  type: "checkpoint";
+  runId: string;
+  records: CheckpointRecord[];
+  /** The agent waiting to hear that these records are committed (an async durable store). */
+  ack?: string;
+}
+
+export type SupervisorEmitted = RunEvent | CheckpointEvent;
+
 export function merge(...plans: Plan[]): Plan {
-  const out: Required<Plan> = { assign: {}, emit: [], send: [] };
+  const out: Required<Plan> = { assign: {}, checkpoint: [], emit: [], send: [] };
   for (const plan of plans) {
     if (plan.assign) Object.assign(out.assign, plan.assign);
+    if (plan.checkpoint) out.checkpoint.push(...plan.checkpoint);
     if (plan.emit) out.emit.push(...plan.emit);
     if (plan.send) out.send.push(...plan.send);
   }
@@ -32,12 +47,13 @@ export function after(context: SupervisorContext, plan: Plan): SupervisorContext
 /** The part of XState's action enqueuer a plan needs. */
 export interface Enqueuer {
   assign(patch: Partial<SupervisorContext>): void;
-  emit(event: RunEvent): void;
+  emit(event: SupervisorEmitted): void;
   sendTo(to: AnyActorRef, event: AnyEventObject): void;
 }
 
-export function applyPlan(enqueue: Enqueuer, system: AnySystem, plan: Plan): void {
+export function applyPlan(enqueue: Enqueuer, system: AnySystem, plan: Plan, runId?: string): void {
   if (plan.assign) enqueue.assign(plan.assign);
+  if (plan.checkpoint?.length && runId) enqueue.emit({ type: "checkpoint", runId, records: plan.checkpoint });
   for (const event of plan.emit ?? []) enqueue.emit(event);
   for (const { to, event } of plan.send ?? []) {
     const ref = actorAt(system, to);

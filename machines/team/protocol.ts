@@ -10,6 +10,8 @@ import type { PolicyContext, PolicyDecision } from "../../src/policies/types.js"
 import type { ModelSettings, OutputSpec } from "../../src/providers/types.js";
 import type { RunWarning, StepRecord } from "../../src/result.js";
 import type { ToolEntry } from "../../src/tools/toolEntry.js";
+import type { PendingStep } from "../../src/store/records.js";
+import type { RunState } from "../../src/team/runState.js";
 import type { Content, Message } from "../../src/transcript/index.js";
 
 // ── host → supervisor ──────────────────────────────────────────────────────────────────────
@@ -23,7 +25,22 @@ export interface RunRequest {
   maxHandoffs?: number;
   /** A new conversation on these actors: no earlier transcript, the start agent active (runner.run reusing an idle team). */
   fresh?: boolean;
+  /** Written into the run's first checkpoint: its team definition and the starter's own data. */
+  origin?: { team?: string; meta?: Record<string, unknown> };
+  /** Continue a run from its checkpoints instead of starting one (runner.resume). */
+  resume?: ResumeState;
   at: number;
+}
+
+/** Where a resumed run picks up: its state as the checkpoints left it, and the decisions on waiting calls. */
+export interface ResumeState {
+  run: RunState;
+  transcript: Message[];
+  active: string;
+  /** The step whose answer was written but whose tool calls were not all settled. */
+  pending?: PendingStep;
+  approved: string[];
+  rejected: Array<{ id: string; message: string }>;
 }
 
 /** Cancel the run in flight (the caller's signal, team.stop, runner.close). */
@@ -58,6 +75,11 @@ export interface Grant {
   tools: ToolEntry[];
   /** Typed final output, when this agent may give the final answer. */
   output?: OutputSpec;
+  /**
+   * The run's store keeps each answer before its tools run (a durable store): `write` reports it
+   * and goes on; `await` reports it and waits for STEP.COMMITTED (a store that commits later).
+   */
+  checkpoint?: "write" | "await";
 }
 
 export interface TaskMessage {
@@ -70,6 +92,8 @@ export interface TaskMessage {
   handoff?: { from: string; reason: string; task: string };
   /** A delegated subtask: answer it, without handing off or delegating further. */
   delegation?: { callId: string; from: string };
+  /** Finish this step first (a resumed run): its answer is given, settled results kept, decisions applied. */
+  resume?: { pending: PendingStep; approved: string[]; rejected: Array<{ id: string; message: string }> };
 }
 
 export interface GrantMessage {
@@ -129,6 +153,33 @@ export interface HandoffMessage {
   to: string;
   reason: string;
   task: string;
+  at: number;
+}
+
+/** A model answered with tool calls (durable runs): written down before the calls run. */
+export interface StepAnsweredMessage {
+  type: "STEP.ANSWERED";
+  agent: string;
+  pending: PendingStep;
+  at: number;
+}
+
+/** supervisor → agent: the answer is committed; its tools may run. */
+export interface StepCommittedMessage {
+  type: "STEP.COMMITTED";
+}
+
+/** session → supervisor: the records that asked for an acknowledgement are committed. */
+export interface CheckpointCommitted {
+  type: "CHECKPOINT.COMMITTED";
+  agent: string;
+}
+
+/** The step has calls that wait for a person's approval: the run stops here, interrupted. */
+export interface StepInterruptMessage {
+  type: "STEP.INTERRUPT";
+  agent: string;
+  pending: PendingStep;
   at: number;
 }
 
@@ -238,6 +289,9 @@ export type SupervisorEvent =
   | FinalMessage
   | FailedMessage
   | DelegateMessage
+  | StepAnsweredMessage
+  | StepInterruptMessage
+  | CheckpointCommitted
   | PolicyAnswer
   | FilterAnswer
   | OutputAnswer;

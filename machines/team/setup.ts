@@ -15,7 +15,7 @@ import { answerDelegation, grantDelegateStep, startDelegation } from "./delegati
 import { nextStepStarted, plainVerdict, sendGrant, verdictFor } from "./grants.js";
 import { failRun, finishRun, recordReport, startRun } from "./lifecycle.js";
 import { checkOutput, outputInvalidMessage, repairsLeft, repairTurn } from "./output.js";
-import { applyPlan, type Enqueuer, merge, type Plan } from "./plan.js";
+import { applyPlan, type Enqueuer, merge, type Plan, type SupervisorEmitted } from "./plan.js";
 import { policyContext } from "./policyContext.js";
 import type { SupervisorEvent } from "./protocol.js";
 import { handoffLimitReached, handoffLimitReason, makeTransfer, sendTask } from "./transfer.js";
@@ -70,7 +70,10 @@ function withReport(context: SupervisorContext, event: SupervisorEvent, next: (c
  */
 function act(build: (context: SupervisorContext, event: SupervisorEvent) => Plan): never {
   return enqueueActions(({ context, event, enqueue, system }) => {
-    applyPlan(enqueue as unknown as Enqueuer, system, build(context as SupervisorContext, event as SupervisorEvent));
+    const plan = build(context as SupervisorContext, event as SupervisorEvent);
+    // The run a plan's records belong to: the one it starts, else the one in flight.
+    const runId = plan.assign?.run?.runId ?? (context as SupervisorContext).run?.runId;
+    applyPlan(enqueue as unknown as Enqueuer, system, plan, runId);
   }) as never;
 }
 
@@ -88,7 +91,7 @@ export const supervisorSetup = setup({
     input: {} as SupervisorInput,
     context: {} as SupervisorContext,
     events: {} as SupervisorEvent,
-    emitted: {} as RunEvent,
+    emitted: {} as SupervisorEmitted,
   },
   actors: { agent: agentMachine },
   actions: {
