@@ -5,7 +5,14 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { address } from "../../machines/addresses.js";
-import type { FailedMessage, FinalMessage, HandoffMessage, StepDoneMessage, StepRequestMessage } from "../../machines/team/protocol.js";
+import type {
+  FailedMessage,
+  FinalMessage,
+  HandoffMessage,
+  ProgressMessage,
+  StepDoneMessage,
+  StepRequestMessage,
+} from "../../machines/team/protocol.js";
 import type { ToolCallEvent } from "../../machines/tools/protocol.js";
 import type { Message } from "../../src/transcript/index.js";
 import { findTranscriptProblems } from "../../src/transcript/index.js";
@@ -28,6 +35,9 @@ function rig(options: AgentRigOptions = {}): AgentRig {
 
 /** The messages the parent received, by type. */
 const toParent = <T>(r: AgentRig, type: string) => ofType(r.parent, type) as unknown as T[];
+
+/** The progress events the event channel received. */
+const progress = (r: AgentRig) => (r.channel as unknown as ProgressMessage[]).map((m) => m.event);
 
 function toolResult(r: AgentRig, callId: string, content: string, over: Partial<{ isError: boolean; ms: number; at: number }> = {}) {
   r.send({ type: "TOOL.RESULT", callId, content, isError: over.isError ?? false, ms: over.ms ?? 7, at: over.at ?? 1300 });
@@ -632,7 +642,7 @@ describe("agent: tool call ids", () => {
     });
     const sent = ofType(r.services[TOOLS]!, "TOOL.CALL") as unknown as ToolCallEvent[];
     expect(sent.map((e) => e.idempotencyKey)).toEqual(["run-1:call_0_2", "run-1:call_0_3", "run-1:call_1"]);
-    sent.forEach((e, i) => toolResult(r, e.callId, `result ${i + 1}`));
+    for (const [i, e] of sent.entries()) toolResult(r, e.callId, `result ${i + 1}`);
     const done = toParent<StepRequestMessage>(r, "STEP.REQUEST")[0]!.done!;
     expect(done.record.toolCalls.map((c) => [c.id, c.result])).toEqual([
       ["call_0_2", "result 1"],
@@ -655,7 +665,7 @@ describe("agent: progress on the event channel (streaming)", () => {
       ],
     });
     toolResult(r, `${TEAM}:a#1`, "found", { ms: 4 });
-    const events = r.channel.map((m) => (m as { event: { type: string; callId: string } }).event);
+    const events = progress(r);
     const tag = { runId: "run-1", agent: "a", model: "sim/a", step: 2 };
     expect(events).toEqual([
       { type: "tool.called", ...tag, callId: "c1", name: "lookup", args: { q: 1 }, source: "local" },
@@ -680,7 +690,7 @@ describe("agent: progress on the event channel (streaming)", () => {
     const r = rig({ stream: true, services: [] });
     r.send({ type: "TASK", runId: "run-1", transcript: [user], grant: grant({ tools: [localTool("lookup")] }) });
     r.answer({ toolCalls: [{ id: "c1", name: "lookup", args: {} }] });
-    const types = r.channel.map((m) => (m as { event: { type: string } }).event.type);
+    const types = progress(r).map((e) => e.type);
     expect(types).toEqual(["tool.called", "tool.result"]);
   });
 });
