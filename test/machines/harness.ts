@@ -3,7 +3,7 @@
  * machine under test next to recording stubs registered under the systemIds the machine
  * addresses (machines/addresses.ts), and records what each of them receives.
  */
-import { type AnyActorLogic, type AnyActorRef, type AnyEventObject, createActor, fromCallback, SimulatedClock, setup } from "xstate";
+import { type AnyActorRef, type AnyEventObject, createActor, fromCallback, SimulatedClock, setup } from "xstate";
 import { address } from "../../machines/addresses.js";
 import { agentMachine } from "../../machines/agent/agent.js";
 import type { AgentInput } from "../../machines/agent/context.js";
@@ -215,9 +215,13 @@ export interface SupervisorRig {
   agents: Record<string, AnyEventObject[]>;
   /** What the callbacks actor received. */
   callbacks: AnyEventObject[];
+  /** What the provider service received (with `realAgents`). */
+  provider: AnyEventObject[];
   /** The public events the supervisor emitted. */
   events: RunEvent[];
   send(event: AnyEventObject): void;
+  /** Answers a CALL (with `realAgents`) as the provider service would. */
+  answerCall(call: ProviderCallEvent, output: Partial<ModelResponse>, times: { startedAt: number; at: number }): void;
   /** The emitted events of one type. */
   emitted<T extends RunEvent["type"]>(type: T): Array<Extract<RunEvent, { type: T }>>;
   /** The last message agent `name` received. */
@@ -229,12 +233,12 @@ export interface SupervisorRig {
 
 /**
  * The supervisor with its agents replaced by recording stubs (`provide`), and a recording
- * callbacks actor. `realAgents` keeps the real agent machine, with `provider` as its provider
- * service (the two machines together).
+ * callbacks actor. `realAgents` keeps the real agent machines, with a recording provider service
+ * the test answers (the two machines together).
  */
 export function supervisorRig(
   input: Partial<SupervisorInput> & { agents: AgentInfo[] },
-  extra: { realAgents?: boolean; provider?: AnyActorLogic } = {},
+  extra: { realAgents?: boolean } = {},
 ): SupervisorRig {
   const agents: Record<string, AnyEventObject[]> = {};
   const callbacks: AnyEventObject[] = [];
@@ -262,11 +266,11 @@ export function supervisorRig(
     samplingModel: "sim/a",
     ...input,
   };
-  const provider = (extra.provider ?? recorder) as typeof recorder;
-  const root = setup({ actors: { supervisor: machine, recorder, provider } }).createMachine({
+  const provider: AnyEventObject[] = [];
+  const root = setup({ actors: { supervisor: machine, recorder } }).createMachine({
     context: ({ spawn }) => {
       spawn("recorder", { systemId: address.callbacks(TEAM), input: { log: callbacks } });
-      if (extra.provider) spawn("provider", { systemId: PROVIDER, input: { log: [] } });
+      if (extra.realAgents) spawn("recorder", { systemId: PROVIDER, input: { log: provider } });
       spawn("supervisor", { id: "supervisor", systemId: address.team(TEAM), input: full });
       return {};
     },
@@ -278,8 +282,11 @@ export function supervisorRig(
     supervisor,
     agents,
     callbacks,
+    provider,
     events,
     send: (event) => supervisor.send(event),
+    answerCall: (call, output, times) =>
+      actor.system.get(call.replyTo)?.send({ type: "CALL.DONE", callId: call.callId, output: response(output), ...times }),
     emitted: (type) => events.filter((e) => e.type === type) as never,
     lastTo: (name) => {
       const log = agents[name]!;
