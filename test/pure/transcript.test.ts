@@ -110,7 +110,7 @@ describe("repairTranscript with content parts", () => {
         expect(findTranscriptProblems(repaired)).toEqual([]);
         expect(repairTranscript(repaired)).toBe(repaired);
       }),
-      { seed: 12, numRuns: 500 },
+      { seed: 12, numRuns: 200 },
     );
   });
 
@@ -120,7 +120,7 @@ describe("repairTranscript with content parts", () => {
         fc.pre(findTranscriptProblems(messages).length === 0);
         expect(repairTranscript(messages)).toBe(messages);
       }),
-      { seed: 12, numRuns: 500 },
+      { seed: 12, numRuns: 200 },
     );
   });
 
