@@ -69,6 +69,11 @@ function addUsage(into: Record<string, ModelUsage>, from: Record<string, ModelUs
 /** The name a local tool has in the team's tools actor: its own for the team's tools, `<agent>/<name>` for an agent's. */
 const localKey = (owner: string | undefined, tool: Tool) => (owner === undefined ? tool.name : `${owner}/${tool.name}`);
 
+/** The event that ends a run. */
+function isLast(event: RunEvent): boolean {
+  return event.type === "run.finished" || event.type === "run.failed";
+}
+
 /** `promise`, or a rejection as soon as `signal` aborts (its listener removed either way). */
 function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -349,6 +354,9 @@ export class TeamSession {
    * left to fail, so the error is rethrown outside (like any EventEmitter listener's).
    */
   #deliver(event: RunEvent): void {
+    // What agents winding down still report after their run ended goes nowhere: listeners hear
+    // a run's events up to its last one, never after it.
+    if (event.type !== "run.started" && this.#current?.runId !== event.runId && !isLast(event)) return;
     try {
       this.#emitter.emit(event.type, event as never);
     } catch (error) {

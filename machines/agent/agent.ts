@@ -3,7 +3,7 @@
  * time under the supervisor's grant: call the provider (retrying with backoff), run the tool
  * calls, report the step; then go on under the grant, ask for the next one, hand off, or answer.
  */
-import { and, assign, enqueueActions, sendParent, setup } from "xstate";
+import { type AnyActorRef, and, assign, enqueueActions, sendParent, setup } from "xstate";
 import { prepareRequest } from "../../src/agent/request.js";
 import { retryDecision } from "../../src/agent/retry.js";
 import { stopReasonError } from "../../src/agent/step.js";
@@ -24,7 +24,7 @@ import type {
   StepReport,
   TaskMessage,
 } from "../team/protocol.js";
-import type { ToolResultEvent } from "../tools/protocol.js";
+import type { ToolCallEvent, ToolResultEvent } from "../tools/protocol.js";
 import { type AgentConfig, type AgentContext, type AgentInput, callIdOf, stepOf } from "./context.js";
 import { failedReport, requestInput, stepReport, withStep } from "./report.js";
 
@@ -59,9 +59,17 @@ export const agentMachine = setup({
   },
   delays: { backoff: ({ context }) => context.retryDelayMs },
   actions: {
-    takeTask: assign(({ event }) => {
+    takeTask: assign(({ context, event }) => {
       const e = event as TaskMessage;
-      return { runId: e.runId, transcript: e.transcript, delegation: e.delegation, grant: e.grant, stepIndex: 0, ...freshStep };
+      return {
+        runId: e.runId,
+        transcript: e.transcript,
+        delegation: e.delegation,
+        grant: e.grant,
+        stepIndex: 0,
+        lastAt: Math.max(context.lastAt, e.at),
+        ...freshStep,
+      };
     }),
     takeGrant: assign(({ event }) => ({ grant: (event as GrantMessage).grant, stepIndex: 0, ...freshStep })),
     requestStep: sendParent(({ context }) => ({ type: "STEP.REQUEST", agent: context.config.name, at: context.lastAt })),
@@ -122,6 +130,17 @@ export const agentMachine = setup({
         toolTimeoutMs: config.toolTimeoutMs,
         seq: context.callSeq,
       });
+      // A call whose service is gone is answered at once (and announced with its result below).
+      const sends: Array<[AnyActorRef, ToolCallEvent]> = [];
+      for (const { to, event } of dispatch.calls) {
+        const service = actorAt(system, to);
+        if (service) sends.push([service, event]);
+        else {
+          const callId = dispatch.pending[event.callId]!.callId;
+          delete dispatch.pending[event.callId];
+          dispatch.outcomes[callId] = { content: `Error: the service for ${event.name} (${to}) is not running.`, isError: true, ms: 0 };
+        }
+      }
       const tag = { runId: context.runId, agent: config.name, model: config.model.id, step };
       const channel = config.stream ? actorAt(system, address.events(config.teamId)) : undefined;
       for (const plan of plans) {
@@ -149,15 +168,7 @@ export const agentMachine = setup({
           enqueue.sendTo(channel, result.message);
         }
       }
-      for (const { to, event } of dispatch.calls) {
-        const service = actorAt(system, to);
-        if (service) enqueue.sendTo(service, event);
-        else {
-          const callId = dispatch.pending[event.callId]!.callId;
-          delete dispatch.pending[event.callId];
-          dispatch.outcomes[callId] = { content: `Error: the service for ${event.name} (${to}) is not running.`, isError: true, ms: 0 };
-        }
-      }
+      for (const [service, event] of sends) enqueue.sendTo(service, event);
       for (const d of dispatch.delegations) {
         enqueue.sendParent({ type: "DELEGATE", callId: d.callId, from: config.name, to: d.to, task: d.task, at: context.lastAt });
       }
@@ -318,8 +329,9 @@ export const agentMachine = setup({
     return { ...context };
   },
   initial: "idle",
+  // Cancelled: whatever is in flight is called off (the model call, or the tool calls), then idle.
   on: {
-    CANCEL: { target: ".idle", actions: ["cancelPendingCalls", "abortModelCall"] },
+    CANCEL: { target: ".idle" },
   },
   states: {
     idle: {
@@ -341,6 +353,7 @@ export const agentMachine = setup({
     calling: {
       entry: "callModel",
       on: {
+        CANCEL: { target: "idle", actions: "abortModelCall" },
         // Decided on the answer itself, not in a state after it: one microstep less per step.
         "CALL.DONE": [
           { guard: and(["currentCall", "answerHasToolCalls"]), target: "runningTools", actions: "storeResponse" },
@@ -368,6 +381,7 @@ export const agentMachine = setup({
       ],
       on: {
         "TOOL.RESULT": { actions: "storeToolResult" },
+        CANCEL: { target: "idle", actions: "cancelPendingCalls" },
       },
     },
   },

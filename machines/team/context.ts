@@ -83,8 +83,6 @@ export interface SupervisorContext {
   note: string | undefined;
   /** Ids of questions to the callbacks actor: an answer to an older one is ignored. */
   askId: number;
-  /** The verdict of the policy function on the active agent's request. */
-  decision: PolicyDecision | undefined;
   transfer: PendingTransfer | undefined;
   /** Set while a policy decides after the active agent failed. */
   failure: (ErrorData & { agent: string; model: string }) | undefined;

@@ -43,7 +43,14 @@ function runDelegation(context: SupervisorContext, e: DelegateMessage): Plan {
     send: [
       {
         to: address.agent(context.config.teamId, e.to),
-        event: { type: "TASK", runId: run.runId, transcript: [userMessage(e.task)], grant, delegation: { callId: e.callId, from: e.from } },
+        event: {
+          type: "TASK",
+          runId: run.runId,
+          at: e.at,
+          transcript: [userMessage(e.task)],
+          grant,
+          delegation: { callId: e.callId, from: e.from },
+        },
       },
     ],
   });

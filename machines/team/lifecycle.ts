@@ -24,7 +24,6 @@ export function startRun(context: SupervisorContext, event: RunRequest): Plan {
       transcript,
       active,
       note: undefined,
-      decision: undefined,
       transfer: undefined,
       failure: undefined,
       oneOff: event.fresh === true,
@@ -42,7 +41,10 @@ export function startRun(context: SupervisorContext, event: RunRequest): Plan {
       },
     ],
   };
-  return merge(begin, task(after(context, begin), active, repairTranscript(transcript, { receiverProvider: agent.model.provider })));
+  return merge(
+    begin,
+    task(after(context, begin), active, repairTranscript(transcript, { receiverProvider: agent.model.provider }), event.at),
+  );
 }
 
 /**
@@ -53,9 +55,10 @@ export function task(
   context: SupervisorContext,
   to: string,
   transcript: TaskMessage["transcript"],
+  at: number,
   handoff?: TaskMessage["handoff"],
 ): Plan {
-  const message: TaskMessage = { type: "TASK", runId: context.run!.runId, transcript };
+  const message: TaskMessage = { type: "TASK", runId: context.run!.runId, transcript, at };
   if (handoff) message.handoff = handoff;
   let plan: Plan = {};
   if (!context.config.policyFunction) {
@@ -102,7 +105,6 @@ export function recordReport(context: SupervisorContext, report: StepReport | un
 function afterRun(context: SupervisorContext): Partial<SupervisorContext> {
   const cleared: Partial<SupervisorContext> = {
     run: undefined,
-    decision: undefined,
     transfer: undefined,
     failure: undefined,
     note: undefined,

@@ -25,11 +25,11 @@ export function repairMessage(issues: readonly string[]): string {
 }
 
 /** One more turn for the final agent, with what was wrong. */
-export function repairTurn(context: SupervisorContext, issues: readonly string[]): Plan {
+export function repairTurn(context: SupervisorContext, issues: readonly string[], at: number): Plan {
   const run = context.run!;
   const transcript = [...context.transcript, userMessage(repairMessage(issues))];
   const repaired: Plan = { assign: { transcript, run: extend(run, { outputRepairs: run.outputRepairs + 1 }) } };
-  return merge(repaired, task(after(context, repaired), context.active, transcript));
+  return merge(repaired, task(after(context, repaired), context.active, transcript, at));
 }
 
 export function outputInvalidMessage(context: SupervisorContext, issues: readonly string[]): string {

@@ -9,9 +9,9 @@ import type { RunEvent } from "../../src/events.js";
 import type { PolicyContext, PolicyDecision } from "../../src/policies/types.js";
 import type { ModelSettings, OutputSpec } from "../../src/providers/types.js";
 import type { RunWarning, StepRecord } from "../../src/result.js";
-import type { ToolEntry } from "../../src/tools/toolEntry.js";
 import type { PendingStep } from "../../src/store/records.js";
 import type { RunState } from "../../src/team/runState.js";
+import type { ToolEntry } from "../../src/tools/toolEntry.js";
 import type { Content, Message } from "../../src/transcript/index.js";
 
 // ── host → supervisor ──────────────────────────────────────────────────────────────────────
@@ -85,6 +85,8 @@ export interface Grant {
 export interface TaskMessage {
   type: "TASK";
   runId: string;
+  /** When the task was given (the clock of the message that led to it). */
+  at: number;
   transcript: readonly Message[];
   /** The first grant, when the supervisor can give it at once. */
   grant?: Grant;

@@ -4,7 +4,6 @@
  */
 import { enqueueActions, setup } from "xstate";
 import type { ErrorData } from "../../src/errors.js";
-import type { RunEvent } from "../../src/events.js";
 import { moveTarget, offGraphError } from "../../src/policies/decide.js";
 import { recordFailure } from "../../src/team/runState.js";
 import { extend } from "../../src/util/extend.js";
@@ -166,12 +165,12 @@ export const supervisorSetup = setup({
       const reason = `fallback after: ${context.failure?.message ?? "failure"}`;
       return { assign: { transfer: { from: context.active, to: move.to, reason, task: "", by: "fallback" } } };
     }),
-    makeTransfer: act((context) => makeTransfer(context)),
+    makeTransfer: act((context, event) => makeTransfer(context, eventAt(event))),
     endAtHandoffLimit: act((context, event) =>
       finishRun(context, { status: "max_steps", reason: handoffLimitReason(context) }, eventAt(event)),
     ),
     sendFilteredTask: act((context, event) =>
-      event.type === "FILTER.ANSWER" && event.transcript ? sendTask(context, event.transcript) : {},
+      event.type === "FILTER.ANSWER" && event.transcript ? sendTask(context, event.transcript, event.at) : {},
     ),
     checkOutput: act((context, event) =>
       withReport(context, event, (c) => (event.type === "FINAL" ? checkOutput(c, event.agent, event.output) : {})),
@@ -182,7 +181,7 @@ export const supervisorSetup = setup({
         ? finishRun(context, { status: "completed", output: { text: context.run!.outputText ?? "", value: event.value } }, event.at)
         : {},
     ),
-    repairOutput: act((context, event) => (event.type === "OUTPUT.ANSWER" && !event.ok ? repairTurn(context, event.issues) : {})),
+    repairOutput: act((context, event) => (event.type === "OUTPUT.ANSWER" && !event.ok ? repairTurn(context, event.issues, event.at) : {})),
     failOutput: act((context, event) =>
       event.type === "OUTPUT.ANSWER" && !event.ok
         ? failRun(

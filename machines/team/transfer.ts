@@ -22,7 +22,7 @@ export function handoffLimitReason(context: SupervisorContext): string {
  * Records the move, makes the transcript valid for the receiver's provider and tells the
  * listeners. The TASK follows at once, or after the receiver's handoff filter answers.
  */
-export function makeTransfer(context: SupervisorContext): Plan {
+export function makeTransfer(context: SupervisorContext, at: number): Plan {
   const t = context.transfer as PendingTransfer;
   const run = context.run!;
   const receiver = agentInfo(context, t.to);
@@ -36,7 +36,6 @@ export function makeTransfer(context: SupervisorContext): Plan {
       active: t.to,
       note: handoffNote(t.to, t.from, t.reason, t.task),
       failure: undefined,
-      decision: undefined,
     },
     emit: [{ type: "handoff", runId: run.runId, teamId: context.config.teamId, ...record }],
   };
@@ -47,13 +46,13 @@ export function makeTransfer(context: SupervisorContext): Plan {
       send: [{ to: address.callbacks(context.config.teamId), event: { type: "FILTER.ASK", askId, to: t.to, from: t.from, transcript } }],
     });
   }
-  return merge(moved, sendTask(after(context, moved), transcript));
+  return merge(moved, sendTask(after(context, moved), transcript, at));
 }
 
 /** The TASK for the agent that now holds the task, with what it may see of the transcript. */
-export function sendTask(context: SupervisorContext, seen: readonly Message[]): Plan {
+export function sendTask(context: SupervisorContext, seen: readonly Message[], at: number): Plan {
   const t = context.transfer as PendingTransfer;
   const receiver = agentInfo(context, t.to);
   const transcript = repairTranscript(seen, { receiverProvider: receiver.model.provider });
-  return merge({ assign: { transfer: undefined } }, task(context, t.to, transcript, { from: t.from, reason: t.reason, task: t.task }));
+  return merge({ assign: { transfer: undefined } }, task(context, t.to, transcript, at, { from: t.from, reason: t.reason, task: t.task }));
 }

@@ -42,6 +42,15 @@ export function moveTarget(decision: PolicyDecision, agents: readonly AgentSumma
     if (names.includes(decision.agent)) return { to: decision.agent };
     const onModel = agents.filter((a) => a.model.id === decision.agent);
     if (onModel.length === 1) return { to: onModel[0]!.name };
+    if (onModel.length > 1) {
+      return {
+        error: {
+          code: "POLICY_ERROR",
+          message: `Policy chose "${decision.agent}", a model ${onModel.length} agents use (${onModel.map((a) => a.name).join(", ")}): it is ambiguous. Name one agent.`,
+          details: { agent: decision.agent, agents: onModel.map((a) => a.name) },
+        },
+      };
+    }
     return {
       error: {
         code: "POLICY_ERROR",

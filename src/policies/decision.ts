@@ -4,23 +4,18 @@
  * copied, so nothing the supervisor holds can throw or change later.
  */
 import { checkSettings } from "../models/modelRef.js";
-import { describeValue, isPlainObject } from "../options/describe.js";
-import type { Message } from "../transcript/index.js";
+import { describeValue } from "../options/describe.js";
+import { checkMessages, type Message } from "../transcript/index.js";
 import type { PolicyDecision } from "./types.js";
 
 export type CheckedDecision = { ok: true; decision: PolicyDecision } | { ok: false; message: string };
 
-const ROLES = new Set(["system", "user", "assistant", "tool"]);
-
 function messages(name: string, value: unknown): Message[] | string {
   if (!Array.isArray(value)) return `${name} must be a string or a list of messages; got ${describeValue(value)}.`;
-  for (const [i, m] of value.entries()) {
-    if (!isPlainObject(m) || !ROLES.has(m.role as string) || (typeof m.content !== "string" && !Array.isArray(m.content))) {
-      return `${name}[${i}] must be a message { role, content }; got ${describeValue(m)}.`;
-    }
-  }
+  const checked = checkMessages(value, name);
+  if (typeof checked === "string") return checked;
   try {
-    return JSON.parse(JSON.stringify(value)) as Message[];
+    return JSON.parse(JSON.stringify(checked)) as Message[];
   } catch (error) {
     return `${name} must be plain data: ${error instanceof Error ? error.message : String(error)}.`;
   }

@@ -17,9 +17,14 @@ export interface TeamShape {
 /** The shape of a checked team, or undefined when its team must not be reused (MCP servers: a new run sees the servers' current tools). */
 export function shapeOf(team: CheckedTeam, stream: boolean): TeamShape | undefined {
   if (team.mcpServers.length || team.agents.some((a) => a.mcpServers.length)) return undefined;
-  const refs: unknown[] = [team.policy, team.handoffFilter, team.output, ...team.tools];
+  const refs: unknown[] = [
+    typeof team.policy === "function" ? team.policy : undefined,
+    team.handoffFilter,
+    team.output?.schema,
+    ...team.tools,
+  ];
   const agents = team.agents.map((a) => {
-    refs.push(a.handoffFilter, a.output, ...a.tools);
+    refs.push(a.handoffFilter, a.output?.schema, ...a.tools);
     return [a.name, a.model, a.instructions, a.description, a.handoffs, a.tools.length];
   });
   const plain = [

@@ -20,7 +20,9 @@ export function repairTranscript(messages: readonly Message[], options: RepairOp
   let changed = false;
   // Results still owed by the latest assistant turn, by (possibly renamed) id.
   let owed = new Map<string, ToolCall>();
-  let renames = new Map<string, string>();
+  // The latest turn's calls by the id the model gave them, in order: a repeated id is answered
+  // by its results in turn (the first result answers the first call).
+  let byOriginal = new Map<string, string[]>();
   const settle = () => {
     for (const call of owed.values()) {
       out.push(toolMessage(call, missing, true));
@@ -31,22 +33,23 @@ export function repairTranscript(messages: readonly Message[], options: RepairOp
   for (const message of messages) {
     if (message.role === "assistant") {
       settle();
-      renames = new Map();
+      byOriginal = new Map();
       let next: AssistantMessage = message;
       if (message.toolCalls?.length) {
         const calls = message.toolCalls.map((call) => {
-          if (!usedIds.has(call.id) && !renames.has(call.id)) return call;
-          let n = 2;
-          while (usedIds.has(`${call.id}_${n}`)) n++;
-          const id = `${call.id}_${n}`;
-          renames.set(call.id, id);
-          changed = true;
-          return { ...call, id };
+          let id = call.id;
+          if (usedIds.has(id)) {
+            let n = 2;
+            while (usedIds.has(`${call.id}_${n}`)) n++;
+            id = `${call.id}_${n}`;
+            changed = true;
+          }
+          usedIds.add(id);
+          byOriginal.set(call.id, [...(byOriginal.get(call.id) ?? []), id]);
+          const renamed = id === call.id ? call : { ...call, id };
+          owed.set(id, renamed);
+          return renamed;
         });
-        for (const call of calls) {
-          usedIds.add(call.id);
-          owed.set(call.id, call);
-        }
         if (calls.some((call, i) => call !== message.toolCalls?.[i])) next = { ...next, toolCalls: calls };
       }
       const parts = message.meta?.providerParts;
@@ -59,8 +62,9 @@ export function repairTranscript(messages: readonly Message[], options: RepairOp
       }
       out.push(next);
     } else if (message.role === "tool") {
-      const id = renames.get(message.toolCallId) ?? message.toolCallId;
-      if (owed.has(id)) {
+      const queue = byOriginal.get(message.toolCallId);
+      const id = queue?.find((candidate) => owed.has(candidate));
+      if (id !== undefined) {
         owed.delete(id);
         out.push(id === message.toolCallId ? message : { ...message, toolCallId: id });
         if (id !== message.toolCallId) changed = true;

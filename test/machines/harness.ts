@@ -131,6 +131,7 @@ export function agentRig(options: AgentRigOptions = {}): AgentRig {
     stream: options.stream ?? false,
     samplingModel: "sim/a",
     toolTimeoutMs: options.toolTimeoutMs,
+    strictSettings: false,
   };
   const root = setup({ actors: { agent: agentMachine, recorder } }).createMachine({
     context: ({ spawn }) => {
@@ -263,6 +264,7 @@ export function supervisorRig(
     stream: false,
     retry: DEFAULT_RETRY,
     toolTimeoutMs: undefined,
+    strictSettings: false,
     samplingModel: "sim/a",
     ...input,
   };

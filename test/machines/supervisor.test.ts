@@ -92,6 +92,7 @@ describe("supervisor: starting a run", () => {
       {
         type: "TASK",
         runId: "run-1",
+        at: 1000,
         transcript: [go],
         grant: { step: 1, steps: 6, system: "Be kind.\n\nYou research.", prepend: [], append: [], settings: {}, tools: [] },
       },
@@ -105,7 +106,7 @@ describe("supervisor: starting a run", () => {
     const a = agentInfo("a", { handoffs: ["b"], tools: [localTool("lookup")] });
     const r = rig({ agents: [a, B], policyFunction: true });
     r.send(RUN);
-    expect(r.agents.a).toEqual([{ type: "TASK", runId: "run-1", transcript: [go] }]);
+    expect(r.agents.a).toEqual([{ type: "TASK", runId: "run-1", at: 1000, transcript: [go] }]);
     expect(r.emitted("step.started")).toEqual([]);
     r.send({ type: "STEP.REQUEST", agent: "a", at: 1001 });
     expect(r.state()).toEqual({ running: "deciding" });
@@ -703,6 +704,7 @@ describe("supervisor: delegations", () => {
       {
         type: "TASK",
         runId: "run-1",
+        at: 1100,
         transcript: [{ role: "user", content: "summarise" }],
         grant: {
           step: 2,
@@ -835,7 +837,7 @@ describe("supervisor: messages from agents that do not hold the task", () => {
   // STEP.REQUEST as the active agent's (machines/team/supervisor.ts, `working.on["STEP.REQUEST"]`
   // has no `fromActive` guard; the guard is defined in setup.ts but used nowhere). A request from
   // another agent gets the *active* agent a STEP.GRANT and counts a step that never runs.
-  it.fails("a STEP.REQUEST from an agent that does not hold the task is denied, not ruled as the active agent's", () => {
+  it("a STEP.REQUEST from an agent that does not hold the task is denied, not ruled as the active agent's", () => {
     const r = rig({ agents: [A, B] });
     r.send(RUN);
     r.send({ type: "STEP.REQUEST", agent: "b", at: 1001 });

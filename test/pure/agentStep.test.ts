@@ -1,13 +1,14 @@
 /** The agent's pure parts: retry decisions, unique call ids, the model request, and a step's messages and record. */
 import { describe, expect, it } from "vitest";
-import { modelRequest } from "../../src/agent/request.js";
+import type { Grant } from "../../machines/team/protocol.js";
+import { prepareRequest } from "../../src/agent/request.js";
 import { type RetryOptions, retryDecision } from "../../src/agent/retry.js";
 import { assembleStep, assistantMessage, failedStep, stopReasonError, transferResult } from "../../src/agent/step.js";
 import { toolCallIds, uniqueToolCalls } from "../../src/agent/toolCallIds.js";
 import type { CallPlan } from "../../src/agent/toolPlan.js";
 import type { ErrorData } from "../../src/errors.js";
 import { parseModel } from "../../src/models/modelRef.js";
-import type { ModelResponse } from "../../src/providers/types.js";
+import type { ModelResponse, ToolSpec } from "../../src/providers/types.js";
 import type { Message, ToolCall } from "../../src/transcript/index.js";
 
 describe("retryDecision", () => {
@@ -98,10 +99,12 @@ describe("uniqueToolCalls and toolCallIds", () => {
   });
 });
 
-describe("modelRequest", () => {
+describe("prepareRequest", () => {
   const model = parseModel("sim/a");
   const transcript: Message[] = [{ role: "user", content: "hi" }];
-  const base = { step: 1, steps: 1, prepend: [], append: [], settings: { temperature: 1 }, tools: [] };
+  const base: Grant = { step: 1, steps: 1, prepend: [], append: [], settings: { temperature: 1 }, tools: [] };
+  const modelRequest = (m: typeof model, grant: Grant, t: Message[], tools: ToolSpec[], sessionId: string) =>
+    prepareRequest({ agent: "a", model: m, grant, transcript: t, tools, sessionId, strictSettings: false }).request;
 
   it("the transcript as it is when the grant adds nothing around it; no system or output unless given", () => {
     const request = modelRequest(model, base, transcript, [], "T");

@@ -94,9 +94,13 @@ describe("checkDecision: bad shapes are refused with a message naming the field"
     [
       "messageAppend: [{ role: 'bot' }]",
       { messageAppend: [{ role: "bot", content: "x" }] },
-      "messageAppend[0] must be a message { role, content }; got an object.",
+      'messageAppend[0] is not a message { role: "system" | "user" | "assistant" | "tool", content }; got an object.',
     ],
-    ["messageAppend: [null]", { messageAppend: [null] }, "messageAppend[0] must be a message { role, content }; got null."],
+    [
+      "messageAppend: [null]",
+      { messageAppend: [null] },
+      'messageAppend[0] is not a message { role: "system" | "user" | "assistant" | "tool", content }; got null.',
+    ],
     ["maxSteps: 0", { maxSteps: 0 }, "Policy returned maxSteps 0; it must be a whole number ≥ 1."],
     ["maxSteps: 2.5", { maxSteps: 2.5 }, "Policy returned maxSteps 2.5; it must be a whole number ≥ 1."],
     ["maxSteps: '3'", { maxSteps: "3" }, 'Policy returned maxSteps "3"; it must be a whole number ≥ 1.'],
@@ -177,11 +181,11 @@ describe("checkDecision: message lists are checked like any transcript", () => {
   // passes the check and then breaks in a provider adapter (anthropicWire calls string methods
   // on a system message's content) or is refused by the API, instead of a POLICY_ERROR naming
   // the field. Fix: use checkMessages(value, key) there.
-  it.fails("a system message with a list of parts is refused, naming the field", () => {
+  it("a system message with a list of parts is refused, naming the field", () => {
     expect(refused({ messagePrepend: [{ role: "system", content: [{ type: "text", text: "x" }] }] })).toContain("messagePrepend[0]");
   });
 
-  it.fails("a tool message without a toolCallId is refused", () => {
+  it("a tool message without a toolCallId is refused", () => {
     expect(refused({ messageAppend: [{ role: "tool", name: "t", content: "x" }] })).toContain("toolCallId");
   });
 });

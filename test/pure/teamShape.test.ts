@@ -75,7 +75,7 @@ describe("shapeOf / sameShape", () => {
   // runner.run never reuses an idle team when a plain policy is given (a silent loss of the
   // reuse the issue-12 bench measures, not a wrong result). Fix: put the policy in `refs` only
   // when it is a function.
-  it.fails("the same plain policy checked twice keeps the shape (compared by value)", () => {
+  it("the same plain policy checked twice keeps the shape (compared by value)", () => {
     const policy = { maxSteps: 3, modelSettings: { temperature: 0 } };
     expect(sameShape(shape({ ...base, policy }), shape({ ...base, policy }))).toBe(true);
   });

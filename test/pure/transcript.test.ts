@@ -133,13 +133,13 @@ describe("repairTranscript with content parts", () => {
   // a handoff filter's transcript, or a snapshot (the model's own answers go through
   // uniqueToolCalls first). Fix: add each kept or renamed id to the used set as the calls are
   // mapped, and check renames against it.
-  it.fails("two calls with the same id in one message: renamed apart, each with its result", () => {
+  it("two calls with the same id in one message: renamed apart, each with its result", () => {
     const repaired = repairTranscript([asks("x", "x"), result("x", "1"), result("x", "2")]);
     expect(findTranscriptProblems(repaired)).toEqual([]);
     expect(repaired.filter((m) => m.role === "tool")).toHaveLength(2);
   });
 
-  it.fails("a renamed call never takes the id of another call in the same message", () => {
+  it("a renamed call never takes the id of another call in the same message", () => {
     const repaired = repairTranscript([asks("a"), result("a"), asks("a", "a_2"), result("a"), result("a_2")]);
     expect(findTranscriptProblems(repaired)).toEqual([]);
   });

@@ -6,9 +6,9 @@ import type { PolicyDecision } from "../../src/policies/types.js";
 import type { ToolEntry } from "../../src/tools/toolEntry.js";
 
 const agents = [
-  { name: "a", model: { id: "sim/x" } },
-  { name: "b", model: { id: "sim/y" } },
-  { name: "c", model: { id: "sim/y" } },
+  { name: "a", model: { id: "sim/x" }, handoffs: ["b", "c"] },
+  { name: "b", model: { id: "sim/y" }, handoffs: ["a", "c"] },
+  { name: "c", model: { id: "sim/y" }, handoffs: ["a", "b"] },
 ];
 
 function verdict(decision: PolicyDecision | undefined, over: Partial<VerdictInput> = {}) {
