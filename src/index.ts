@@ -1,11 +1,15 @@
 // The public surface of baton. Nothing else is part of the contract.
 
 export type { McpOptions, McpServerSpec } from "../actors/mcp/pool.js";
+export { createOtelObserver, type OtelObserver, type OtelObserverOptions, type ToolCallRef } from "../actors/observability/otel.js";
+export { createTraceRecorder, type TraceRecorder, type TraceRecorderOptions, type TraceTarget } from "../actors/observability/traceFile.js";
 export type { HandoffFilter } from "../machines/team/supervisor.js";
 export { BatonError, type BatonErrorCode, isBatonError } from "./errors.js";
 export type { RunEvent, RunEventMap, RunEventName } from "./events.js";
 export { MODEL_CATALOG } from "./models/catalog.js";
 export type { ModelInput } from "./models/modelRef.js";
+export { renderTraceHtml } from "./observability/html.js";
+export type { TraceActorRecord, TraceEventRecord, TraceMessageRecord, TraceMetaRecord, TraceRecord } from "./observability/records.js";
 export type { RunOptions, TeamOptions, TeamRunOptions } from "./options/options.js";
 export * as policies from "./policies/index.js";
 export type { Policy, PolicyContext, PolicyDecision, PolicyFunction } from "./policies/types.js";
