@@ -8,8 +8,8 @@ import { parseTrace, type TraceRecord } from "./records.js";
 import { type Arrow, type Bar, buildTraceView, type Detail, type Lane, type Marker, type RunView, type TraceView } from "./timeline.js";
 import { VIEWER_CSS, VIEWER_SCRIPT } from "./viewerAssets.js";
 
-const LABEL_W = 180;
-const PLOT_W = 920;
+const LABEL_W = 175;
+const PLOT_W = 760;
 const RIGHT_PAD = 24;
 const ROW_H = 20;
 const LANE_PAD = 6;
@@ -129,7 +129,8 @@ function renderSvg(run: RunView, colors: Map<string, string>): string {
   }
   for (const marker of run.markers) parts.push(renderMarker(marker, x(marker.t), laneY.get(marker.lane)));
   for (const arrow of run.arrows) parts.push(renderArrow(arrow, x, center));
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Timeline of run ${esc(run.runId)}">${parts.join("\n")}</svg>`;
+  // Scales with the page (down to 80%, then the box scrolls): the whole run in view at once.
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 ${width} ${height}" style="min-width:${Math.round(width * 0.8)}px" role="img" aria-label="Timeline of run ${esc(run.runId)}">${parts.join("\n")}</svg>`;
 }
 
 function renderAxis(span: number, x: (t: number) => number, height: number): string {
@@ -204,7 +205,8 @@ function renderArrow(arrow: Arrow, x: (t: number) => number, center: (lane: stri
   const d = `M${n(x1)},${n(y1)} C${n(x1 + bend)},${n(y1)} ${n(x2 - bend)},${n(y2)} ${n(x2)},${n(y2)}`;
   const labelY = (y1 + y2) / 2;
   const label =
-    arrow.kind === "answer"
+    // Delegations are labelled by their bar ("ask …"); handoffs by their reason.
+    arrow.kind !== "handoff"
       ? ""
       : `<text class="arrow-label" x="${n((x1 + x2) / 2 + 6)}" y="${n(labelY)}">${esc(shorten(arrow.label, 48))}</text>`;
   return `<g class="link" data-arrow="${arrow.kind}" data-from="${esc(arrow.from)}" data-to="${esc(arrow.to)}"><path class="arrow arrow-${arrow.kind}" d="${d}" marker-end="url(#head-${arrow.kind})"/>${label}<title>${esc(arrow.label)}</title></g>`;

@@ -9,6 +9,7 @@ import type { RunResult, StepRecord } from "../result.js";
 import type { Message } from "../transcript/index.js";
 import { contentText } from "../transcript/text.js";
 import { type ActorKind, actorInfo } from "./actors.js";
+import { messageSummary } from "./compact.js";
 import type { TraceEventRecord, TraceMessageRecord, TraceMetaRecord, TraceRecord } from "./records.js";
 
 export interface DetailSection {
@@ -372,7 +373,7 @@ function modelBar(request: TraceMessageRecord, answer: TraceMessageRecord | unde
   const answerData = (answer?.data ?? {}) as { output?: Record<string, unknown>; error?: Record<string, unknown> };
   const sections: DetailSection[] = [];
   if (typeof req.system === "string" && req.system) sections.push({ label: "System prompt", text: req.system });
-  sections.push({ label: "Messages sent", json: messagesShape(req.messages) });
+  sections.push({ label: "Messages sent", text: messagesText(req.messages) });
   if (Array.isArray(req.tools)) sections.push({ label: "Tools offered", text: req.tools.join(", ") || "(none)" });
   if (req.settings && Object.keys(req.settings as object).length) sections.push({ label: "Settings", json: req.settings });
   if (answerData.output) {
@@ -574,9 +575,27 @@ function barsFromEvents(events: TraceEventRecord[], c: Pick<BuildContext, "rel" 
   }
 }
 
-function messagesShape(messages: unknown): unknown {
-  if (Array.isArray(messages)) return { count: messages.length, last: messages.slice(-2) };
-  return messages;
+/** The transcript a model call sent, as a reader wants it: how many messages, and the last ones. */
+function messagesText(messages: unknown): string {
+  let count: number;
+  let last: Array<Record<string, unknown>>;
+  if (Array.isArray(messages)) {
+    count = messages.length;
+    last = messages.slice(-2).map((m) => messageSummary(m as Message, 2000));
+  } else if (messages && typeof messages === "object" && "count" in messages) {
+    const shape = messages as { count: number; last?: Array<Record<string, unknown>> };
+    count = shape.count;
+    last = shape.last ?? [];
+  } else {
+    return "(not recorded)";
+  }
+  const lines = last.map((m) => {
+    const who = [m.role, m.by ?? m.name].filter(Boolean).join(" · ");
+    const calls = Array.isArray(m.toolCalls) ? ` → ${m.toolCalls.map((c: { name: string }) => c.name).join(", ")}` : "";
+    return `${who}: ${String(m.text ?? "") || "(no text)"}${calls}`;
+  });
+  const head = `${count} message${count === 1 ? "" : "s"}${count > last.length ? `; the last ${last.length}:` : ":"}`;
+  return [head, ...lines].join("\n");
 }
 
 function agentSummaries(

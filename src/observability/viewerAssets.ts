@@ -41,6 +41,7 @@ table.agents th { font-weight:600; color:var(--muted); font-size:12px; }
 .bar.kind-service rect { opacity:.55; }
 .bar.status-error rect { fill:var(--err) !important; }
 .bar.status-retried rect { fill:url(#hatch) !important; stroke:var(--err); }
+.bar.status-retried text { fill:#7a1020; font-weight:600; }
 .bar.status-open rect { stroke-dasharray:3 2; }
 .bar:hover rect, .bar:focus rect { stroke:#000; stroke-width:1.4; }
 .bar.selected rect { stroke:#000; stroke-width:2; }

@@ -69,7 +69,11 @@ describe("OpenTelemetry GenAI spans", () => {
       "gen_ai.usage.output_tokens": step1.usage.outputTokens,
     });
     expect(first.events.map((e) => e.name)).toEqual(["baton.retry"]);
-    expect(first.events[0]!.attributes).toMatchObject({ "baton.retry.attempt": 1, "error.type": "503", "baton.error.message": "sim/lead: overloaded" });
+    expect(first.events[0]!.attributes).toMatchObject({
+      "baton.retry.attempt": 1,
+      "error.type": "503",
+      "baton.error.message": "sim/lead: overloaded",
+    });
     expect(attr(second, "baton.retries")).toBe(0);
     expect(first.kind).toBe(2); // CLIENT
 
@@ -140,9 +144,14 @@ describe("OpenTelemetry GenAI spans", () => {
     const lookup = tree.one("execute_tool lookup");
     expect(JSON.parse(attr(lookup, "gen_ai.tool.call.arguments") as string)).toEqual({ topic: "probe" });
     expect(attr(lookup, "gen_ai.tool.call.result")).toBe("FACT: the probe launched on 2026-05-01.");
-    const writerInput = JSON.parse(attr(tree.one("chat writer"), "gen_ai.input.messages") as string) as Array<{ role: string; parts: unknown[] }>;
+    const writerInput = JSON.parse(attr(tree.one("chat writer"), "gen_ai.input.messages") as string) as Array<{
+      role: string;
+      parts: unknown[];
+    }>;
     expect(writerInput.map((m) => m.role)).toEqual(["user", "assistant", "tool", "tool", "assistant", "tool"]);
-    expect(writerInput[2]!.parts).toEqual([{ type: "tool_call_response", id: step.toolCalls[0]!.id, result: "FACT: the probe launched on 2026-05-01." }]);
+    expect(writerInput[2]!.parts).toEqual([
+      { type: "tool_call_response", id: step.toolCalls[0]!.id, result: "FACT: the probe launched on 2026-05-01." },
+    ]);
     const run = tree.one("invoke_workflow baton");
     expect(JSON.parse(attr(run, "gen_ai.output.messages") as string)[0].parts[0].content).toBe(result.finalOutput);
     expect(run.events.find((e) => e.name === "baton.handoff")?.attributes?.["baton.handoff.task"]).toBe("Write the report");
@@ -166,9 +175,7 @@ describe("OpenTelemetry GenAI spans", () => {
     };
     const scripts = {
       a: (request: SimRequest) =>
-        request.messages.some((m) => m.role === "tool")
-          ? { text: "echoed" }
-          : { toolCalls: [{ name: "echo", args: { message: "hi" } }] },
+        request.messages.some((m) => m.role === "tool") ? { text: "echoed" } : { toolCalls: [{ name: "echo", args: { message: "hi" } }] },
     };
     const result = await observedRun(
       [observer, mcpSide],
@@ -221,9 +228,11 @@ describe("OpenTelemetry GenAI spans", () => {
   it("a failed run ends every open span with an error status", async () => {
     const { provider, spans } = memoryTracing();
     const observer = createOtelObserver({ tracer: provider.getTracer("test") });
-    const failure = await observedRun([observer], { input: "go", model: "sim/a" }, { a: [{ fault: { status: 400, message: "bad request" } }] }).catch(
-      (error: unknown) => error,
-    );
+    const failure = await observedRun(
+      [observer],
+      { input: "go", model: "sim/a" },
+      { a: [{ fault: { status: 400, message: "bad request" } }] },
+    ).catch((error: unknown) => error);
     expect(isBatonError(failure) && failure.code).toBe("PROVIDER_ERROR");
     const tree = spanTree(spans());
     for (const name of ["invoke_workflow baton", "invoke_agent sim/a", "chat a"]) {

@@ -49,7 +49,7 @@ export const lookup = defineTool({
 /** lead: fails once (HTTP 503), then calls `lookup` and asks the researcher; then hands off to the writer. */
 export const TEAM_SCRIPTS: Record<string, SimScript> = {
   lead: [
-    { fault: { status: 503, message: "overloaded" } },
+    { fault: { status: 503, message: "overloaded" }, latencyMs: 12 },
     {
       text: "Looking it up and asking the researcher.",
       toolCalls: [{ name: "lookup", args: { topic: "probe" } }],
@@ -80,7 +80,7 @@ export async function observedRun(
   const runner = new Runner({
     retry: { baseDelayMs: 5, maxDelayMs: 20 },
     ...runnerOptions,
-    providers: { sim: { scripts } },
+    providers: { ...runnerOptions.providers, sim: { scripts } },
     inspect: (event) => {
       for (const observer of observers) observer.onInspect?.(event);
     },

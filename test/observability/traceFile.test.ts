@@ -66,7 +66,11 @@ describe("the trace file", () => {
       ["tool-executor", lead, toolCall.callId],
       [team, lead, messages(records, "DELEGATE")[0]!.callId],
     ]);
-    expect(messages(records, "HANDOFF")[0]).toMatchObject({ from: lead, to: team, data: { to: "sim/writer", reason: "the research is done" } });
+    expect(messages(records, "HANDOFF")[0]).toMatchObject({
+      from: lead,
+      to: team,
+      data: { to: "sim/writer", reason: "the research is done" },
+    });
     expect(messages(records, "TASK").map((t) => t.to)).toEqual([lead, researcher, `agent:${team.slice(5)}:sim/writer`]);
     // Summary detail: a transcript is its length and last messages, not a copy.
     const writerTask = messages(records, "TASK")[2]!.data as { transcript: { count: number; last: Array<{ role: string }> } };
@@ -77,7 +81,7 @@ describe("the trace file", () => {
     expect(new Set(actors).size).toBe(actors.length);
     expect(actors).toEqual(expect.arrayContaining([team, lead, researcher, "provider:sim", "tool-executor"]));
     // The final event keeps the whole transcript (the viewer shows it).
-    const finished = events.at(-1) as { event: { result: { messages: unknown[] } } };
+    const finished = events.at(-1) as unknown as { event: { result: { messages: unknown[] } } };
     expect(finished.event.result.messages).toHaveLength(result.messages.length);
   });
 
@@ -98,7 +102,7 @@ describe("the trace file", () => {
     expect(call.request.tools.map((t) => t.name)).toContain("lookup");
 
     const cut = parseTrace(summaryText.join(""));
-    const started = cut.find((r) => r.kind === "event" && r.type === "run.started") as { event: { input: string } };
+    const started = cut.find((r) => r.kind === "event" && r.type === "run.started") as unknown as { event: { input: string } };
     expect(started.event.input).toBe("Research the probe l… [33 more chars]");
     expect(summaryOut.writableEnded).toBe(true);
   });
