@@ -204,11 +204,14 @@ function renderArrow(arrow: Arrow, x: (t: number) => number, center: (lane: stri
   const bend = Math.max(18, Math.abs(y2 - y1) / 3);
   const d = `M${n(x1)},${n(y1)} C${n(x1 + bend)},${n(y1)} ${n(x2 - bend)},${n(y2)} ${n(x2)},${n(y2)}`;
   const labelY = (y1 + y2) / 2;
+  // Delegations are labelled by their bar ("ask …"); handoffs by their reason, on the side with room.
+  const text = shorten(arrow.label, 48);
+  const labelX = (x1 + x2) / 2;
+  const fits = labelX + 6 + text.length * 5.6 <= LABEL_W + PLOT_W + RIGHT_PAD;
   const label =
-    // Delegations are labelled by their bar ("ask …"); handoffs by their reason.
     arrow.kind !== "handoff"
       ? ""
-      : `<text class="arrow-label" x="${n((x1 + x2) / 2 + 6)}" y="${n(labelY)}">${esc(shorten(arrow.label, 48))}</text>`;
+      : `<text class="arrow-label" x="${n(fits ? labelX + 6 : labelX - 6)}" y="${n(labelY)}"${fits ? "" : ' text-anchor="end"'}>${esc(text)}</text>`;
   return `<g class="link" data-arrow="${arrow.kind}" data-from="${esc(arrow.from)}" data-to="${esc(arrow.to)}"><path class="arrow arrow-${arrow.kind}" d="${d}" marker-end="url(#head-${arrow.kind})"/>${label}<title>${esc(arrow.label)}</title></g>`;
 }
 

@@ -242,6 +242,29 @@ describe("OpenTelemetry GenAI spans", () => {
     }
   });
 
+  it("close() ends the spans of a run it never saw finish, marked as cut short", async () => {
+    const { provider, spans } = memoryTracing();
+    const observer = createOtelObserver({ tracer: provider.getTracer("test") });
+    // Everything up to the handoff reaches the observer; then the process "goes away".
+    let cut = false;
+    const upToHandoff = {
+      onEvent: (e: Parameters<typeof observer.onEvent>[0]) => {
+        if (e.type === "handoff") cut = true;
+        if (!cut) observer.onEvent(e);
+      },
+      onInspect: observer.onInspect,
+    };
+    await observedRun([upToHandoff]);
+    expect(spans().map((s) => s.name)).not.toContain("invoke_workflow baton");
+    observer.close();
+    const tree = spanTree(spans());
+    for (const name of ["invoke_workflow baton", "invoke_agent sim/lead"]) {
+      expect(tree.one(name).status).toMatchObject({ code: SpanStatusCode.ERROR, message: "The observer was closed before the run ended." });
+      expect(attr(tree.one(name), "error.type")).toBe("CLOSED");
+    }
+    expect(tree.named("chat lead")).toHaveLength(2);
+  });
+
   it("the run span is a child of the caller's active span (a request handler's trace continues into the run)", async () => {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     const { provider, spans } = memoryTracing();
