@@ -28,7 +28,7 @@ import type { InspectionEvent } from "xstate";
 import type { ErrorData } from "../../src/errors.js";
 import type { RunEvent } from "../../src/events.js";
 import { agentName } from "../../src/observability/actors.js";
-import { type EventExtras, extrasOf } from "../../src/observability/eventExtras.js";
+import { type AgentInfo, agentsOf, type EventExtras, extrasOf } from "../../src/observability/eventExtras.js";
 import {
   ATTR,
   finishReason,
@@ -117,7 +117,7 @@ interface TracedRun {
   teamId: string;
   span: Span;
   ctx: Context;
-  agents: readonly string[];
+  agents: ReadonlyMap<string, AgentInfo>;
   turns: Map<string, Turn>;
   chats: Map<string, Chat>;
   tools: Map<string, ToolSpan>;
@@ -157,8 +157,10 @@ export function createOtelObserver(options: OtelObserverOptions = {}): OtelObser
   const startTurn = (run: TracedRun, agent: string, parent: Context): Turn => {
     run.turns.get(agent)?.span.end(now());
     const attributes: Attributes = { [ATTR.operation]: "invoke_agent", [ATTR.agentName]: agent, [ATTR.runId]: run.runId };
-    // In the model-list shorthand an agent is named by its model id: provider and model are known now.
-    if (agent.includes("/")) Object.assign(attributes, modelAttributes(agent));
+    // Provider and model at creation, where known (samplers may read them).
+    const info = run.agents.get(agent);
+    if (info?.model) Object.assign(attributes, modelAttributes(info.model));
+    if (info?.description) attributes[ATTR.agentDescription] = info.description;
     const span = tracer.startSpan(`invoke_agent ${agent}`, { kind: SpanKind.INTERNAL, attributes, startTime: now() }, parent);
     const turn: Turn = { span, ctx: trace.setSpan(parent, span), inputTokens: 0, outputTokens: 0 };
     run.turns.set(agent, turn);
@@ -191,7 +193,7 @@ export function createOtelObserver(options: OtelObserverOptions = {}): OtelObser
       return existing;
     }
     const turn = turnOf(run, agent);
-    const delegateTo = extras.delegateTo ?? run.agents.find((a) => a !== agent && delegateToolName(a) === name);
+    const delegateTo = extras.delegateTo ?? [...run.agents.keys()].find((a) => a !== agent && delegateToolName(a) === name);
     const attributes: Attributes = {
       [ATTR.operation]: "execute_tool",
       [ATTR.toolName]: name,
@@ -280,7 +282,7 @@ export function createOtelObserver(options: OtelObserverOptions = {}): OtelObser
         teamId: event.teamId,
         span,
         ctx: trace.setSpan(parent, span),
-        agents: extras.agents ?? event.models,
+        agents: new Map(agentsOf(event).map((a) => [a.name, a])),
         turns: new Map(),
         chats: new Map(),
         tools: new Map(),
@@ -304,7 +306,7 @@ export function createOtelObserver(options: OtelObserverOptions = {}): OtelObser
       case "step.started": {
         const agent = extras.agent ?? event.model;
         const turn = turnOf(run, agent);
-        if (!agent.includes("/")) turn.span.setAttributes(modelAttributes(event.model));
+        if (!run.agents.get(agent)?.model) turn.span.setAttributes(modelAttributes(event.model));
         if (extras.policy) turn.span.addEvent(SPAN_EVENT.policy, policyAttributes(extras.policy, content));
         const { provider, model } = splitModel(event.model);
         const attributes: Attributes = {

@@ -7,8 +7,8 @@ import type { RunEvent } from "../events.js";
 export interface EventExtras {
   /** Every event: the agent's name (named agents); `model` is the agent's name until then. */
   agent?: string;
-  /** `run.started`: the team's agent names (`models` until then). */
-  agents?: string[];
+  /** `run.started`: the team's agents, by name or with their model and description (`models` until then). */
+  agents?: Array<string | AgentInfo>;
   /** `run.started`: a conversation id that stays the same across a team's runs (`gen_ai.conversation.id`). */
   conversationId?: string;
   /** `step.started`: what the policy decided for this step (its returned decision, plain data). */
@@ -23,6 +23,19 @@ export interface EventExtras {
   mcpServer?: string;
   /** `tool.called` of a delegation: the agent asked. */
   delegateTo?: string;
+}
+
+export interface AgentInfo {
+  name: string;
+  /** `provider/model` */
+  model?: string;
+  description?: string;
+}
+
+/** The agents of a `run.started` event as objects: named agents when the event lists them, else one per model. */
+export function agentsOf(event: { models: string[] } & EventExtras): AgentInfo[] {
+  if (!event.agents) return event.models.map((model) => ({ name: model, model }));
+  return event.agents.map((a) => (typeof a === "string" ? { name: a } : a));
 }
 
 /** The extras an event carries (top level, or on a `step.finished` record). */

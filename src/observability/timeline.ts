@@ -10,6 +10,7 @@ import type { Message } from "../transcript/index.js";
 import { contentText } from "../transcript/text.js";
 import { type ActorKind, actorInfo } from "./actors.js";
 import { messageSummary } from "./compact.js";
+import { agentsOf, type EventExtras } from "./eventExtras.js";
 import type { TraceEventRecord, TraceMessageRecord, TraceMetaRecord, TraceRecord } from "./records.js";
 
 export interface DetailSection {
@@ -151,9 +152,9 @@ type Rec = TraceEventRecord | TraceMessageRecord;
 function buildRun(runId: string, started: TraceEventRecord, records: Rec[]): RunView {
   const t0 = Math.min(started.t, ...records.filter((r) => r.kind === "message" && r.type === "RUN").map((r) => r.t));
   const rel = (t: number) => Math.max(0, t - t0);
-  const startEvent = started.event as { input?: string; models?: string[]; agents?: string[]; teamId: string };
+  const startEvent = started.event as { input?: string; models?: string[]; teamId: string };
   const teamId = started.teamId ?? startEvent.teamId;
-  const agentNames = startEvent.agents ?? startEvent.models ?? [];
+  const agentNames = agentsOf({ models: startEvent.models ?? [], ...(started.event as EventExtras) }).map((a) => a.name);
   const events = records.filter((r): r is TraceEventRecord => r.kind === "event");
   const messages = records.filter((r): r is TraceMessageRecord => r.kind === "message");
   const last = Math.max(...records.map((r) => r.t));

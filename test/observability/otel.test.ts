@@ -265,6 +265,125 @@ describe("OpenTelemetry GenAI spans", () => {
     expect(tree.named("chat lead")).toHaveLength(2);
   });
 
+  it("uses the fields the core is adding (named agents, response model, model time, MCP server, delegate, policy) when events carry them", () => {
+    const { provider, spans } = memoryTracing();
+    const observer = createOtelObserver({ tracer: provider.getTracer("test") });
+    const tag = { runId: "r1", teamId: "t1" };
+    const usage = { inputTokens: 10, outputTokens: 5 };
+    const record = (step: number, model: string) => ({ step, model, text: "", toolCalls: [], usage, stopReason: "stop" as const, ms: 500 });
+    const events = [
+      {
+        type: "run.started",
+        ...tag,
+        input: "go",
+        models: ["openai/gpt-4o-mini", "anthropic/claude-sonnet-4-20250514"],
+        model: "openai/gpt-4o-mini",
+        agent: "triage",
+        conversationId: "conv-7",
+        agents: [
+          { name: "triage", model: "openai/gpt-4o-mini", description: "Routes requests" },
+          { name: "writer", model: "anthropic/claude-sonnet-4-20250514" },
+        ],
+      },
+      {
+        type: "step.started",
+        ...tag,
+        model: "openai/gpt-4o-mini",
+        agent: "triage",
+        step: 1,
+        policy: { messageAppend: "be brief", maxSteps: 5 },
+      },
+      {
+        type: "tool.called",
+        ...tag,
+        model: "openai/gpt-4o-mini",
+        agent: "triage",
+        step: 1,
+        callId: "c1",
+        name: "search",
+        args: {},
+        mcpServer: "web",
+      },
+      {
+        type: "tool.called",
+        ...tag,
+        model: "openai/gpt-4o-mini",
+        agent: "triage",
+        step: 1,
+        callId: "c2",
+        name: "ask_writer_2",
+        args: {},
+        delegateTo: "writer",
+      },
+      { type: "step.started", ...tag, model: "anthropic/claude-sonnet-4-20250514", agent: "writer", step: 2 },
+      {
+        type: "step.finished",
+        ...tag,
+        model: "anthropic/claude-sonnet-4-20250514",
+        agent: "writer",
+        step: 2,
+        record: record(2, "anthropic/claude-sonnet-4-20250514"),
+      },
+      {
+        type: "tool.result",
+        ...tag,
+        model: "openai/gpt-4o-mini",
+        agent: "triage",
+        step: 1,
+        callId: "c2",
+        name: "ask_writer_2",
+        content: "ok",
+        isError: false,
+        ms: 3,
+      },
+      {
+        type: "tool.result",
+        ...tag,
+        model: "openai/gpt-4o-mini",
+        agent: "triage",
+        step: 1,
+        callId: "c1",
+        name: "search",
+        content: "x",
+        isError: false,
+        ms: 3,
+      },
+      {
+        type: "step.finished",
+        ...tag,
+        model: "openai/gpt-4o-mini",
+        agent: "triage",
+        step: 1,
+        record: { ...record(1, "openai/gpt-4o-mini"), responseModel: "gpt-4o-mini-2024-07-18", responseId: "chatcmpl-1", modelMs: 40 },
+      },
+    ];
+    for (const event of events) observer.onEvent(event as never);
+    observer.close();
+    const tree = spanTree(spans());
+    const run = tree.one("invoke_workflow baton");
+    expect(attr(run, "gen_ai.conversation.id")).toBe("conv-7");
+    const triage = tree.one("invoke_agent triage");
+    expect(triage.attributes).toMatchObject({
+      "gen_ai.agent.name": "triage",
+      "gen_ai.agent.description": "Routes requests",
+      "gen_ai.provider.name": "openai",
+      "gen_ai.request.model": "gpt-4o-mini",
+    });
+    expect(triage.events.find((e) => e.name === "baton.policy.decision")?.attributes).toEqual({
+      "baton.policy.action": "decide",
+      "baton.policy.messageAppend": true,
+      "baton.policy.maxSteps": 5,
+    });
+    const chat = tree.one("chat gpt-4o-mini");
+    expect(chat.attributes).toMatchObject({ "gen_ai.response.model": "gpt-4o-mini-2024-07-18", "gen_ai.response.id": "chatcmpl-1" });
+    expect(ms(chat.endTime) - ms(chat.startTime)).toBeCloseTo(40, 0);
+    expect(tree.one("execute_tool search").attributes).toMatchObject({ "baton.mcp.server": "web", "mcp.method.name": "tools/call" });
+    const ask = tree.one("execute_tool ask_writer_2");
+    expect(attr(ask, "baton.delegation.to")).toBe("writer");
+    expect(tree.parentOf(tree.one("invoke_agent writer"))).toBe(ask);
+    expect(tree.one("invoke_agent writer").attributes).toMatchObject({ "gen_ai.provider.name": "anthropic" });
+  });
+
   it("the run span is a child of the caller's active span (a request handler's trace continues into the run)", async () => {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     const { provider, spans } = memoryTracing();

@@ -118,3 +118,36 @@ await runOnce(variants[3]!);
 console.log(`spans per traced run: ${exporter.getFinishedSpans().length}`);
 await Promise.all(variants.map((v) => v.runner.close()));
 await file.close();
+
+// The observers alone, replaying one recorded run's events and messages many times: their
+// direct cost without the run around it (steadier than end-to-end times on a busy machine).
+const recordedFeed: Array<{ event: RunEvent } | { inspection: InspectionEvent }> = [];
+const recording = new Runner({ providers: { sim: { scripts } }, inspect: (inspection) => void recordedFeed.push({ inspection }) });
+const recorded = recording.stream({ ...TEAM_RUN, tools: [fastLookup] });
+for (const name of EVENT_NAMES) recorded.on(name, ((event: RunEvent) => void recordedFeed.push({ event })) as never);
+await recorded.result;
+await recording.close();
+const replayed = [
+  ["otel, no SDK (no-op)", createOtelObserver(), false],
+  ["otel, in-memory exporter", createOtelObserver({ tracer: provider.getTracer("baton") }), false],
+  ["otel + inspect, in-memory", createOtelObserver({ tracer: provider.getTracer("baton") }), true],
+] as const;
+const eventCount = recordedFeed.filter((f) => "event" in f).length;
+console.log(`replaying one run (${eventCount} events, ${recordedFeed.length - eventCount} inspection events) into the observer alone:`);
+for (const [name, observer, inspect] of replayed) {
+  const replay = () => {
+    for (const item of recordedFeed) {
+      if ("event" in item) observer.onEvent(item.event);
+      else if (inspect) observer.onInspect(item.inspection);
+    }
+  };
+  for (let i = 0; i < 500; i++) replay();
+  exporter.reset();
+  const start = performance.now();
+  const n = 2000;
+  for (let i = 0; i < n; i++) {
+    replay();
+    if (i % 200 === 0) exporter.reset();
+  }
+  console.log(`${name.padEnd(28)} ${(((performance.now() - start) / n) * 1000).toFixed(1).padStart(7)} µs per run`);
+}
