@@ -188,11 +188,12 @@ function renderMarker(marker: Marker, px: number, lane: { y: number; h: number }
   if (marker.kind === "grant" || marker.kind === "deny") {
     return `<g ${attrs}><line x1="${n(px)}" y1="${lane.y + 4}" x2="${n(px)}" y2="${lane.y + lane.h - 4}"/>${tip}</g>`;
   }
-  const cy = lane.y + 8;
+  // In the lane's top padding, above the bars: a marker never covers a bar a person wants to click.
+  const top = lane.y + 1;
   const shape =
     marker.kind === "retry"
-      ? `M${n(px - 5)},${cy - 5} L${n(px + 5)},${cy - 5} L${n(px)},${cy + 4} z`
-      : `M${n(px)},${cy - 6} L${n(px + 5)},${cy} L${n(px)},${cy + 6} L${n(px - 5)},${cy} z`;
+      ? `M${n(px - 4)},${top} L${n(px + 4)},${top} L${n(px)},${top + LANE_PAD} z`
+      : `M${n(px)},${top} L${n(px + 3.5)},${top + LANE_PAD / 2} L${n(px)},${top + LANE_PAD} L${n(px - 3.5)},${top + LANE_PAD / 2} z`;
   return `<g ${attrs}><path d="${shape}"/>${tip}</g>`;
 }
 
@@ -212,7 +213,7 @@ function renderArrow(arrow: Arrow, x: (t: number) => number, center: (lane: stri
     arrow.kind !== "handoff"
       ? ""
       : `<text class="arrow-label" x="${n(fits ? labelX + 6 : labelX - 6)}" y="${n(labelY)}"${fits ? "" : ' text-anchor="end"'}>${esc(text)}</text>`;
-  return `<g class="link" data-arrow="${arrow.kind}" data-from="${esc(arrow.from)}" data-to="${esc(arrow.to)}"><path class="arrow arrow-${arrow.kind}" d="${d}" marker-end="url(#head-${arrow.kind})"/>${label}<title>${esc(arrow.label)}</title></g>`;
+  return `<g class="link" data-arrow="${arrow.kind}" data-from="${esc(arrow.from)}" data-to="${esc(arrow.to)}" data-t1-ms="${n(arrow.t1)}" data-t2-ms="${n(arrow.t2)}"><path class="arrow arrow-${arrow.kind}" d="${d}" marker-end="url(#head-${arrow.kind})"/>${label}<title>${esc(arrow.label)}</title></g>`;
 }
 
 function legend(): string {

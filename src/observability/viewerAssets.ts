@@ -33,7 +33,7 @@ table.agents th { font-weight:600; color:var(--muted); font-size:12px; }
 .lane-kind { font-size:10px; fill:var(--muted); }
 .axis text { font-size:10px; fill:var(--muted); }
 .axis line { stroke:var(--line); }
-.turn { opacity:.10; }
+.turn { opacity:.10; pointer-events:none; }
 .bar { cursor:pointer; outline:none; }
 .bar rect { stroke:rgba(0,0,0,.18); stroke-width:.6; }
 .bar text { font-size:10.5px; fill:#fff; pointer-events:none; }
@@ -45,6 +45,7 @@ table.agents th { font-weight:600; color:var(--muted); font-size:12px; }
 .bar.status-open rect { stroke-dasharray:3 2; }
 .bar:hover rect, .bar:focus rect { stroke:#000; stroke-width:1.4; }
 .bar.selected rect { stroke:#000; stroke-width:2; }
+.link { pointer-events:none; }
 .arrow { fill:none; stroke-width:1.6; }
 .arrow-handoff { stroke:#c2410c; }
 .arrow-delegation { stroke:#7c3aed; stroke-dasharray:5 3; }

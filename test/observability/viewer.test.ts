@@ -98,10 +98,12 @@ describe("the trace viewer in chromium", () => {
       ["handoff", "sim/lead", "sim/writer"],
     ]);
     expect(await page.locator('g.link[data-arrow="handoff"] title').textContent()).toBe("handoff: the research is done");
-    // Bars are drawn where their times say: the handoff arrow leaves after the lead's last call ends.
-    const leadLast = await page.locator('g.bar[data-kind="model"][data-step="3"] rect').boundingBox();
-    const handoffPath = await page.locator('g.link[data-arrow="handoff"] path').boundingBox();
-    expect(handoffPath!.x).toBeGreaterThanOrEqual(leadLast!.x + leadLast!.width - 1);
+    // Bars and arrows are drawn where their times say: the handoff leaves after the lead's last call answered.
+    const leadLast = page.locator('g.bar[data-kind="model"][data-step="3"]');
+    const handoff = page.locator('g.link[data-arrow="handoff"]');
+    expect(Number(await handoff.getAttribute("data-t1-ms"))).toBeGreaterThanOrEqual(Number(await leadLast.getAttribute("data-end-ms")));
+    const [barBox, arrowBox] = [await leadLast.locator("rect").boundingBox(), await handoff.locator("path").boundingBox()];
+    expect(arrowBox!.x).toBeGreaterThan(barBox!.x);
   });
 
   it("clicking a bar shows that call's request summary and its result", async () => {
