@@ -44,7 +44,7 @@ import {
 import type { ModelSettings } from "../../src/providers/types.js";
 import type { StepRecord } from "../../src/result.js";
 import { delegateToolName } from "../../src/tools/handoffTools.js";
-import type { Message } from "../../src/transcript/index.js";
+import { type Content, contentText, type Message } from "../../src/transcript/index.js";
 
 export interface OtelObserverOptions {
   /** Default: `trace.getTracer("baton")` from the globally registered provider (a no-op without one). */
@@ -148,6 +148,8 @@ export function createOtelObserver(options: OtelObserverOptions = {}): OtelObser
   const runs = new Map<string, RunEntry>();
   /** The run each team is on, for inspection messages (they name teams, not runs). */
   const teamRuns = new Map<string, string>();
+  /** Tool calls in flight by the correlation id of their TOOL.CALL message. */
+  const toolCalls = new Map<string, { runId: string; key: string }>();
 
   const traced = (runId: string): TracedRun | undefined => {
     const entry = runs.get(runId);
@@ -210,6 +212,23 @@ export function createOtelObserver(options: OtelObserverOptions = {}): OtelObser
     return tool;
   };
 
+  /** Ends a tool call's span (and a delegate's turn inside it). */
+  const finishTool = (run: TracedRun, key: string, isError: boolean, result: string) => {
+    const tool = run.tools.get(key);
+    if (!tool) return;
+    run.tools.delete(key);
+    if (tool.delegateTo !== undefined) {
+      if (run.delegations.get(tool.delegateTo) === key) run.delegations.delete(tool.delegateTo);
+      endTurn(run, tool.delegateTo);
+    }
+    if (isError) {
+      tool.span.setAttribute(ATTR.errorType, "tool_error");
+      tool.span.setStatus({ code: SpanStatusCode.ERROR, message: result.slice(0, 200) });
+    }
+    if (content) tool.span.setAttribute(ATTR.toolResult, result);
+    tool.span.end(now());
+  };
+
   const applyRequest = (chat: Chat, request: CallRequest) => {
     if (chat.requestSeen) return;
     chat.requestSeen = true;
@@ -257,6 +276,7 @@ export function createOtelObserver(options: OtelObserverOptions = {}): OtelObser
     run.span.end(now());
     runs.delete(run.runId);
     if (teamRuns.get(run.teamId) === run.runId) teamRuns.delete(run.teamId);
+    for (const [id, pending] of toolCalls) if (pending.runId === run.runId) toolCalls.delete(id);
   };
 
   const onEvent = (event: RunEvent) => {
@@ -356,24 +376,10 @@ export function createOtelObserver(options: OtelObserverOptions = {}): OtelObser
         if (content) tool.span.setAttribute(ATTR.toolArguments, json(event.args));
         return;
       }
-      case "tool.result": {
-        const agent = extras.agent ?? event.model;
-        const key = toolKey(agent, event.callId);
-        const tool = run.tools.get(key);
-        if (!tool) return;
-        run.tools.delete(key);
-        if (tool.delegateTo !== undefined) {
-          if (run.delegations.get(tool.delegateTo) === key) run.delegations.delete(tool.delegateTo);
-          endTurn(run, tool.delegateTo);
-        }
-        if (event.isError) {
-          tool.span.setAttribute(ATTR.errorType, "tool_error");
-          tool.span.setStatus({ code: SpanStatusCode.ERROR, message: event.content.slice(0, 200) });
-        }
-        if (content) tool.span.setAttribute(ATTR.toolResult, event.content);
-        tool.span.end(now());
+      case "tool.result":
+        // Ended already when inspection saw the TOOL.RESULT reach the agent (then this finds nothing).
+        finishTool(run, toolKey(extras.agent ?? event.model, event.callId), event.isError, event.content);
         return;
-      }
       case "step.finished": {
         const agent = extras.agent ?? event.model;
         const turn = run.turns.get(agent);
@@ -437,6 +443,11 @@ export function createOtelObserver(options: OtelObserverOptions = {}): OtelObser
     const type = event.type;
     if (type === "CALL") return onCall(event);
     if (type === "TOOL.CALL") return onToolCall(event, systemIdOf(inspection.actorRef));
+    if (type === "TOOL.RESULT") return onToolResult(event);
+    if (type === "TOOL.CANCEL") {
+      toolCalls.delete(event.callId as string);
+      return;
+    }
     if (type.startsWith("xstate.done.actor.")) return onPolicyOutput(event, systemIdOf(inspection.actorRef));
   };
 
@@ -467,6 +478,16 @@ export function createOtelObserver(options: OtelObserverOptions = {}): OtelObser
     const server = to?.startsWith("mcp:") ? to.slice(4) : undefined;
     const tool = startTool(run, event.agent, callId, event.name as string, server === undefined ? {} : { mcpServer: server });
     if (server !== undefined) markMcp(tool.span, server);
+    toolCalls.set(event.callId as string, { runId, key: toolKey(event.agent, callId) });
+  };
+
+  /** A tool's answer reaching its agent: the call's span ends now (runner.run reports no tool.result events). */
+  const onToolResult = (event: Record<string, unknown>) => {
+    const pending = toolCalls.get(event.callId as string);
+    if (!pending) return; // a delegation's answer: its span ends with the tool.result event
+    toolCalls.delete(event.callId as string);
+    const run = traced(pending.runId);
+    if (run) finishTool(run, pending.key, event.isError === true, contentText(event.content as Content));
   };
 
   /** A policy function's answer to the supervisor (an invoked promise's done event). */
@@ -504,6 +525,7 @@ export function createOtelObserver(options: OtelObserverOptions = {}): OtelObser
       }
       runs.clear();
       teamRuns.clear();
+      toolCalls.clear();
     },
   };
 }

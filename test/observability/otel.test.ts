@@ -242,6 +242,26 @@ describe("OpenTelemetry GenAI spans", () => {
     }
   });
 
+  it("without progress events (runner.run sends none) tool spans come from the actor messages, timed by them", async () => {
+    const { provider, spans } = memoryTracing();
+    const observer = createOtelObserver({ tracer: provider.getTracer("test") });
+    const noProgress = {
+      onEvent: (e: Parameters<typeof observer.onEvent>[0]) => {
+        if (e.type !== "tool.called" && e.type !== "tool.result" && e.type !== "text.delta") observer.onEvent(e);
+      },
+      onInspect: observer.onInspect,
+    };
+    await observedRun([noProgress]);
+    const tree = spanTree(spans());
+    const lookup = tree.one("execute_tool lookup");
+    expect(tree.parentOf(lookup)).toBe(tree.one("invoke_agent sim/lead"));
+    expect(attr(lookup, "gen_ai.tool.call.id")).toBe("call_1_0");
+    // Ended when its result reached the agent: the tool sleeps 15 ms, the run goes on for much longer.
+    const duration = ms(lookup.endTime) - ms(lookup.startTime);
+    expect(duration).toBeGreaterThanOrEqual(14);
+    expect(ms(lookup.endTime)).toBeLessThan(ms(tree.one("chat lead", 1).startTime));
+  });
+
   it("close() ends the spans of a run it never saw finish, marked as cut short", async () => {
     const { provider, spans } = memoryTracing();
     const observer = createOtelObserver({ tracer: provider.getTracer("test") });

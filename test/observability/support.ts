@@ -112,8 +112,10 @@ export function spanTree(spans: ReadableSpan[]) {
     return id === undefined ? undefined : byId.get(id);
   };
   const named = (name: string) => spans.filter((s) => s.name === name);
-  const one = (name: string) => {
-    const found = named(name);
+  /** The one span of that name; with `index`, the index-th of several in start order. */
+  const one = (name: string, index?: number) => {
+    const found = named(name).sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
+    if (index !== undefined && found[index]) return found[index];
     if (found.length !== 1) throw new Error(`expected one span "${name}", found ${found.length}: ${spans.map((s) => s.name).join(", ")}`);
     return found[0]!;
   };
