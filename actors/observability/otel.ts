@@ -41,6 +41,7 @@ import {
   splitModel,
   systemInstructions,
 } from "../../src/observability/genai.js";
+import { errorType, modelAttributes, parseCallId, policyAttributes, systemIdOf, toolCallIdOf } from "../../src/observability/spanData.js";
 import type { ModelSettings } from "../../src/providers/types.js";
 import type { StepRecord } from "../../src/result.js";
 import { delegateToolName } from "../../src/tools/handoffTools.js";
@@ -530,12 +531,6 @@ export function createOtelObserver(options: OtelObserverOptions = {}): OtelObser
   };
 }
 
-/** `gen_ai.provider.name` and `gen_ai.request.model` of a `provider/model` id. */
-function modelAttributes(modelId: string): Attributes {
-  const { provider, model } = splitModel(modelId);
-  return { [ATTR.provider]: providerName(provider), [ATTR.requestModel]: model };
-}
-
 function markMcp(span: Span, server: string): void {
   span.setAttributes({ [ATTR.mcpMethod]: "tools/call", [ATTR.mcpServer]: server, [ATTR.toolType]: "extension" });
 }
@@ -543,47 +538,4 @@ function markMcp(span: Span, server: string): void {
 function fail(span: Span, error: ErrorData): void {
   span.setAttribute(ATTR.errorType, errorType(error));
   span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
-}
-
-/** A low-cardinality error class: the HTTP status of a provider error, else baton's error code. */
-function errorType(error: ErrorData): string {
-  const status = (error.details as { status?: unknown } | undefined)?.status;
-  return typeof status === "number" ? String(status) : error.code;
-}
-
-/** A policy decision as span event attributes; text it adds to prompts only with content capture. */
-function policyAttributes(decision: Record<string, unknown>, content: boolean): Attributes {
-  const out: Attributes = { "baton.policy.action": "decide" };
-  for (const [key, value] of Object.entries(decision)) {
-    if (value === undefined || typeof value === "function") continue;
-    const isText = key === "messagePrepend" || key === "messageAppend";
-    if (isText && !content) {
-      out[`baton.policy.${key}`] = true;
-      continue;
-    }
-    out[`baton.policy.${key}`] =
-      typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? value : JSON.stringify(value);
-  }
-  return out;
-}
-
-function systemIdOf(ref: unknown): string | undefined {
-  const id = (ref as { systemId?: unknown } | undefined)?.systemId;
-  return typeof id === "string" ? id : undefined;
-}
-
-/** CALL ids are `<run>:<agent or model>:<step>:<attempt>` (machines/agent): step and attempt from the right. */
-function parseCallId(callId: unknown): { runId: string; step: number; attempt: number } | undefined {
-  if (typeof callId !== "string") return undefined;
-  const parts = callId.split(":");
-  if (parts.length < 4) return undefined;
-  const attempt = Number(parts.at(-1));
-  const step = Number(parts.at(-2));
-  if (!Number.isInteger(step) || !Number.isInteger(attempt)) return undefined;
-  return { runId: parts[0]!, step, attempt };
-}
-
-/** The model's tool call id from an idempotency key `<runId>:<tool call id>`. */
-function toolCallIdOf(runId: string, key: string | undefined): string | undefined {
-  return key?.startsWith(`${runId}:`) ? key.slice(runId.length + 1) : undefined;
 }
