@@ -1,5 +1,7 @@
 // The public surface of baton. Nothing else is part of the contract.
 
+export { createOtelObserver, type OtelObserver, type OtelObserverOptions, type ToolCallRef } from "../actors/observability/otel.js";
+export { createTraceRecorder, type TraceRecorder, type TraceRecorderOptions, type TraceTarget } from "../actors/observability/traceFile.js";
 export type { RetryOptions } from "./agent/retry.js";
 export { BatonError, type BatonErrorCode, type ErrorData, isBatonError } from "./errors.js";
 export type { AtStep, RunEvent, RunEventListeners, RunEventMap, RunEventName, Tagged } from "./events.js";
@@ -7,6 +9,8 @@ export type { ElicitationFn, ElicitationRequest, ElicitationResponse, McpOptions
 export type { McpServerSpec } from "./mcp/spec.js";
 export { MODEL_CATALOG } from "./models/catalog.js";
 export type { ModelInput } from "./models/modelRef.js";
+export { renderTraceHtml } from "./observability/html.js";
+export type { TraceActorRecord, TraceEventRecord, TraceMessageRecord, TraceMetaRecord, TraceRecord } from "./observability/records.js";
 export type { AgentDefinition, OutputSchema, RunOptions, TeamOptions, TeamRunOptions } from "./options/types.js";
 export type { HandoffFilter } from "./policies/handoffFilters.js";
 export * as policies from "./policies/index.js";

@@ -6,6 +6,7 @@ export const USAGE = `baton — run a team of LLMs as one agent
 Usage:
   baton run "<input>" -m <provider/model> [-m <provider/model> …] [options]
   baton run "<input>" --team team.json [options]
+  baton trace <run.jsonl> [-o <run.html>]      render a trace as one HTML page
 
 Options:
   -m, --model <id>         a model of the team, in order; the first starts (repeatable)
@@ -17,6 +18,8 @@ Options:
       --handoffs <mode>    transfer (default), delegate or both
       --json               print the whole result as JSON instead of streaming text
       --sim                run on scripted sim models (no network, no keys)
+      --trace <file>       record every event and actor message to a JSON Lines trace
+      --trace-html <file>  render the run's trace as one HTML page (see baton trace)
   -h, --help               this help
   -v, --version            the version
 
@@ -41,6 +44,8 @@ export interface CliArgs {
   handoffs?: HandoffMode;
   json: boolean;
   sim: boolean;
+  trace?: string;
+  traceHtml?: string;
 }
 
 export class UsageError extends Error {}
@@ -82,6 +87,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (values.instructions !== undefined) args.instructions = values.instructions;
   if (maxSteps !== undefined) args.maxSteps = maxSteps;
   if (handoffs !== undefined) args.handoffs = handoffs as HandoffMode;
+  if (values.trace !== undefined) args.trace = values.trace;
+  if (values["trace-html"] !== undefined) args.traceHtml = values["trace-html"];
   return args;
 }
 
@@ -100,6 +107,8 @@ function parse(argv: readonly string[]) {
       handoffs: { type: "string" },
       json: { type: "boolean" },
       sim: { type: "boolean" },
+      trace: { type: "string" },
+      "trace-html": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },

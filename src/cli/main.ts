@@ -7,6 +7,7 @@ import { type CliArgs, parseCliArgs, USAGE, UsageError } from "./args.js";
 import { type Output, StatusLine, summary } from "./render.js";
 import { simTeam } from "./simTeam.js";
 import { parseTeamFile, simNamedTeam, type TeamFile } from "./teamFile.js";
+import { runTrace, traceCommand } from "./traceCommand.js";
 
 export interface CliIO {
   stdout: Output;
@@ -22,6 +23,7 @@ const USAGE_CODES = new Set(["INVALID_OPTIONS", "INVALID_MODEL", "UNKNOWN_PROVID
 
 /** The `baton` command. Returns the exit code. */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  if (argv[0] === "trace") return traceCommand(argv.slice(1), io);
   let args: CliArgs;
   try {
     args = parseCliArgs(argv);
@@ -82,7 +84,15 @@ async function run(args: CliArgs, io: CliIO): Promise<number> {
         : `${missing} Running on sim models instead: scripted answers, no network.`,
     );
   }
+  let trace: ReturnType<typeof runTrace>;
+  try {
+    trace = runTrace(args.trace, args.traceHtml);
+  } catch (error) {
+    io.stderr.write(`baton: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.usage;
+  }
   const runner = new Runner({
+    ...(trace ? { inspect: trace.onInspect } : {}),
     env: io.env,
     providers: { sim: { scripts } },
     ...(args.mcpRegistry ? { mcpRegistry: args.mcpRegistry } : {}),
@@ -96,6 +106,7 @@ async function run(args: CliArgs, io: CliIO): Promise<number> {
       ...(args.handoffs ? { handoffs: args.handoffs } : {}),
       ...(io.signal ? { signal: io.signal } : {}),
     });
+    if (trace) for (const name of TRACED_EVENTS) stream.on(name, trace.onEvent as never);
     let midLine = false;
     const line = (text: string) => {
       if (midLine && !args.json) io.stdout.write("\n");
@@ -134,8 +145,22 @@ async function run(args: CliArgs, io: CliIO): Promise<number> {
     return EXIT.failed;
   } finally {
     await runner.close();
+    await trace?.finish((line) => status.line(line));
   }
 }
+
+const TRACED_EVENTS = [
+  "run.started",
+  "step.started",
+  "text.delta",
+  "tool.called",
+  "tool.result",
+  "step.retry",
+  "handoff",
+  "step.finished",
+  "run.finished",
+  "run.failed",
+] as const;
 
 const KEY_ENV: Record<string, string> = { openai: "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY" };
 
