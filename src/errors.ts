@@ -10,6 +10,7 @@ export type BatonErrorCode =
   | "PROVIDER_ERROR"
   | "POLICY_ERROR"
   | "MCP_ERROR"
+  | "MCP_AUTH_REQUIRED"
   | "SIM_SCRIPT_ERROR"
   | "CANCELLED"
   /** An event listener of the run threw: the run ends with the listener's error as its message. */

@@ -40,6 +40,19 @@ export function shutdownText(server: string): string {
   return `MCP server "${server}" was shut down (the runner is closing); the call did not complete.`;
 }
 
+export function callTimeoutText(server: string, tool: string, ms: number): string {
+  return `MCP server "${server}" did not answer ${tool} within ${ms} ms (no result and no progress); the call was cancelled.`;
+}
+
+export function authorizationTimeoutText(ms: number): string {
+  return `nobody finished authorizing it within ${Math.round(ms / 1000)} s`;
+}
+
+export function requireApprovalErrorText(server: string, tool: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `The requireApproval function of MCP server "${server}" threw for ${tool}: ${message}. The call was not made.`;
+}
+
 export function connectTimeoutText(ms: number): string {
   return `it did not finish starting (initialize and tools/list) within ${ms} ms`;
 }

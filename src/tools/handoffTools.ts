@@ -1,22 +1,21 @@
 import type { ModelRef } from "../models/modelRef.js";
 import type { ToolSpec } from "../providers/types.js";
+import { TOOL_NAME_MAX, toolNameChars } from "./toolName.js";
 
 export type HandoffMode = "transfer" | "delegate" | "both";
 
-const MAX_NAME = 64;
-
 function toolSuffix(modelId: string): string {
-  return modelId.replace(/[^a-zA-Z0-9_-]/g, "_");
+  return toolNameChars(modelId);
 }
 
 /** `transfer_to_<model id with non [a-zA-Z0-9_-] replaced by _>`, at most 64 characters. */
 export function transferToolName(modelId: string): string {
-  return `transfer_to_${toolSuffix(modelId)}`.slice(0, MAX_NAME);
+  return `transfer_to_${toolSuffix(modelId)}`.slice(0, TOOL_NAME_MAX);
 }
 
 /** `ask_<model id …>`: the delegation tool for a model. */
 export function delegateToolName(modelId: string): string {
-  return `ask_${toolSuffix(modelId)}`.slice(0, MAX_NAME);
+  return `ask_${toolSuffix(modelId)}`.slice(0, TOOL_NAME_MAX);
 }
 
 export interface HandoffTarget {
@@ -37,7 +36,7 @@ export function handoffTools(
   const targets = new Map<string, HandoffTarget>();
   const add = (base: string, target: HandoffTarget, spec: Omit<ToolSpec, "name">) => {
     let name = base;
-    for (let n = 2; targets.has(name); n++) name = `${base.slice(0, MAX_NAME - String(n).length - 1)}_${n}`;
+    for (let n = 2; targets.has(name); n++) name = `${base.slice(0, TOOL_NAME_MAX - String(n).length - 1)}_${n}`;
     targets.set(name, target);
     specs.push({ name, ...spec });
   };

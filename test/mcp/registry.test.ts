@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadRegistry } from "../../actors/mcp/registryFile.js";
 import { BatonError } from "../../src/errors.js";
-import { expandVars, loadRegistry, lookupRegistry, resolveRegistryEntry, unknownServerError } from "../../src/mcp/registry.js";
+import { expandVars, lookupRegistry, resolveRegistryEntry, unknownServerError } from "../../src/mcp/registry.js";
 
 let dir: string;
 beforeEach(() => {
@@ -106,16 +107,22 @@ describe("registry entries", () => {
       { type: "sse", url: "http://h/sse", headers: { Authorization: "Bearer ${K}" } },
       { K: "k" },
     );
-    expect(sse.connect).toEqual({ kind: "http", url: "http://h/sse", headers: { Authorization: "Bearer k" }, transport: "sse" });
+    expect(sse.connect).toEqual({
+      kind: "http",
+      url: "http://h/sse",
+      headers: { Authorization: "Bearer k" },
+      transport: "sse",
+      auth: { kind: "oauth" },
+    });
     const http = resolveRegistryEntry(registry, "remote", { serverUrl: "https://r.example/mcp", name: "renamed" }, {});
     expect(http.connect).toMatchObject({ kind: "http", transport: "auto" });
     expect(http.name).toBe("renamed");
   });
 
   it("rejects disabled, unknown-type, shapeless entries and unset variables", () => {
-    expect(() => resolveRegistryEntry(registry, "x", { command: "a", disabled: true })).toThrow(/is disabled/);
-    expect(() => resolveRegistryEntry(registry, "x", { url: "http://h", type: "ws" })).toThrow(/unknown type "ws"/);
-    expect(() => resolveRegistryEntry(registry, "x", { args: [] })).toThrow(/must have "command" \(stdio\) or "url"/);
+    expect(() => resolveRegistryEntry(registry, "x", { command: "a", disabled: true }, {})).toThrow(/is disabled/);
+    expect(() => resolveRegistryEntry(registry, "x", { url: "http://h", type: "ws" }, {})).toThrow(/unknown type "ws"/);
+    expect(() => resolveRegistryEntry(registry, "x", { args: [] }, {})).toThrow(/must have "command" \(stdio\) or "url"/);
     expect(() => expandVars("${NOPE_NOT_SET}", {}, "entry")).toThrow(/NOPE_NOT_SET/);
   });
 });
