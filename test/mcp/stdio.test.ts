@@ -29,6 +29,13 @@ describe("server-everything over stdio", () => {
     expect(sum.content).toContain("42");
     const weather = await h.call("everything", "get-structured-content", { location: "Chicago" });
     expect(JSON.parse(weather.content as string)).toEqual({ temperature: 36, conditions: "Light rain / drizzle", humidity: 82 });
+    const image = await h.call("everything", "get-tiny-image", {});
+    expect(image.isError).toBe(false);
+    expect(image.content).toEqual([
+      { type: "text", text: "Here's the image you requested:" },
+      { type: "image", mediaType: "image/png", data: expect.stringMatching(/^iVBORw0KGgo[A-Za-z0-9+/]+=*$/) },
+      { type: "text", text: "The image above is the MCP logo." },
+    ]);
     const bad = await h.call("everything", "get-sum", { a: "not a number" });
     expect(bad.isError).toBe(true);
     expect(bad.content).toMatch(/Input validation error|invalid/i);
