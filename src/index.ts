@@ -1,9 +1,17 @@
 // The public surface of baton. Nothing else is part of the contract.
 
-export type { McpOptions, McpServerSpec } from "../actors/mcp/pool.js";
+export type { OAuthClientProvider, OAuthDiscoveryState } from "@modelcontextprotocol/sdk/client/auth.js";
+export type { OAuthClientInformationMixed, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+export { type McpLoginOptions, type McpLoginResult, mcpLogin, mcpLogout } from "../actors/mcp/auth/login.js";
+export { fileTokenStore, memoryTokenStore } from "../actors/mcp/auth/tokenStore.js";
 export type { HandoffFilter } from "../machines/team/supervisor.js";
 export { BatonError, type BatonErrorCode, isBatonError } from "./errors.js";
 export type { RunEvent, RunEventMap, RunEventName } from "./events.js";
+export type { RequireApproval } from "./mcp/approval.js";
+export type { McpAuth, McpAuthProvider, McpClientCredentials, McpOAuth } from "./mcp/auth/config.js";
+export type { McpAuthRecord, McpTokenStore } from "./mcp/auth/store.js";
+export type { ElicitationFn, ElicitationHandler, ElicitationRequest, ElicitationResponse, McpOptions, McpRoot } from "./mcp/options.js";
+export type { HttpTransportMode, McpHttpServerSpec, McpServerSpec, McpStdioServerSpec } from "./mcp/spec.js";
 export { MODEL_CATALOG } from "./models/catalog.js";
 export type { ModelInput } from "./models/modelRef.js";
 export type { RunOptions, TeamOptions, TeamRunOptions } from "./options/options.js";

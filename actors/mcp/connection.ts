@@ -91,7 +91,7 @@ export function mcpConnection(deps: ConnectionDeps) {
     const report = (event: ConnectionReport) => sendBack(event);
     const stderr = new StderrTail();
     const inFlight = new Map<string, { controller: AbortController; samplingModel?: string | undefined }>();
-    const watch = new ChallengeWatch(connect.kind === "http" ? new URL(connect.url).href : "");
+    const watch = new ChallengeWatch(connect.kind === "http" ? new URL(connect.url).href : "", (challenge) => session?.challenged(challenge));
     let session: AuthSession | undefined;
     let client: Client | undefined;
     let transport: Transport | undefined;

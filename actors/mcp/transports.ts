@@ -64,13 +64,17 @@ export function stdioTransport(
 export class ChallengeWatch {
   last: AuthChallenge | undefined;
 
-  constructor(private readonly endpoint: string) {}
+  constructor(
+    private readonly endpoint: string,
+    private readonly onChallenge: (challenge: AuthChallenge) => void = () => undefined,
+  ) {}
 
   readonly fetch: FetchLike = async (url, init) => {
     const response = await fetch(url, init);
     if (response.status === 401 || response.status === 403) {
       const { scope, error } = extractWWWAuthenticateParams(response);
       this.last = { status: response.status, ...(scope ? { scope } : {}), ...(error ? { error } : {}) };
+      this.onChallenge(this.last);
     } else if (response.ok && String(url) === this.endpoint) {
       this.last = undefined;
     }

@@ -5,6 +5,7 @@ export const USAGE = `baton — run a team of LLMs as one agent
 
 Usage:
   baton run "<input>" -m <provider/model> [-m <provider/model> …] [options]
+  baton mcp login|logout|list …   MCP servers that need authorization (baton mcp --help)
 
 Options:
   -m, --model <id>         a model of the team, in order; the first starts (repeatable)

@@ -15,7 +15,10 @@ describe("requireApproval", () => {
     await h.pool.ensure([{ ...everything, requireApproval: ["echo"] }]);
     const held = await h.call("everything", "echo", { message: "pay" });
     expect(held).toMatchObject({ needsApproval: true, isError: false, content: "echo needs approval" });
-    expect(await h.call("everything", "echo", { message: "pay" }, { approved: true })).toMatchObject({ isError: false, content: "Echo: pay" });
+    expect(await h.call("everything", "echo", { message: "pay" }, { approved: true })).toMatchObject({
+      isError: false,
+      content: "Echo: pay",
+    });
     const sum = await h.call("everything", "get-sum", { a: 1, b: 2 });
     expect(sum.needsApproval).toBeUndefined();
     expect(sum.content).toContain("3");
@@ -31,7 +34,10 @@ describe("requireApproval", () => {
     };
     await h.pool.ensure([{ ...everything, requireApproval: rule }]);
     expect(await h.call("everything", "echo", { message: "hello" })).toMatchObject({ isError: false, content: "Echo: hello" });
-    expect(await h.call("everything", "echo", { message: "secret" })).toMatchObject({ needsApproval: true, content: "echo needs approval" });
+    expect(await h.call("everything", "echo", { message: "secret" })).toMatchObject({
+      needsApproval: true,
+      content: "echo needs approval",
+    });
     expect(await h.call("everything", "echo", { message: "secret" }, { approved: true })).toMatchObject({ content: "Echo: secret" });
     const broken = await h.call("everything", "echo", { message: "explode" });
     expect(broken).toMatchObject({ isError: true });
@@ -76,6 +82,8 @@ describe("tool result content from the real server", () => {
     await h.pool.ensure([everything]);
     const text = await h.call("everything", "get-resource-reference", { resourceType: "Text", resourceId: 2 });
     expect(typeof text.content).toBe("string");
-    expect(text.content).toMatch(/\[resource demo:\/\/resource\/dynamic\/text\/2 \(text\/plain\)\]\nResource 2: This is a plaintext resource/);
+    expect(text.content).toMatch(
+      /\[resource demo:\/\/resource\/dynamic\/text\/2 \(text\/plain\)\]\nResource 2: This is a plaintext resource/,
+    );
   });
 });

@@ -44,6 +44,10 @@ export class StoredOAuthProvider implements OAuthClientProvider {
   /** An interactive flow under way: a second one waits for it instead of opening another browser tab. */
   #flow: Promise<void> | undefined;
   #saving: Promise<void> = Promise.resolve();
+  /** The server asked for more scope (403 insufficient_scope): a refresh cannot add scope, so it is not offered. */
+  #stepUp: string | undefined;
+  /** The authorization server refused the stored tokens (the SDK invalidated them). */
+  #refused = false;
 
   constructor(private readonly options: StoredProviderOptions) {
     this.#record = structuredClone(options.record ?? {});
@@ -103,11 +107,23 @@ export class StoredOAuthProvider implements OAuthClientProvider {
   }
 
   tokens(): OAuthTokens | undefined {
-    return this.#record.tokens;
+    const tokens = this.#record.tokens;
+    if (tokens?.refresh_token && this.#stepUp && missingScopes(this.#stepUp, tokens.scope).length > 0) {
+      const { refresh_token: _refresh, ...rest } = tokens;
+      return rest;
+    }
+    return tokens;
+  }
+
+  /** The server's challenge asked for `scope`: the SDK's next authorization must ask a person, not refresh. */
+  wantScope(scope: string): void {
+    this.#stepUp = scope;
   }
 
   async saveTokens(tokens: OAuthTokens): Promise<void> {
     this.#record.tokens = tokens;
+    this.#stepUp = undefined;
+    this.#refused = false;
     if (missingScopes(this.#record.wantedScope, tokens.scope).length === 0) delete this.#record.wantedScope;
     await this.#save();
   }
@@ -131,6 +147,7 @@ export class StoredOAuthProvider implements OAuthClientProvider {
   }
 
   async invalidateCredentials(scope: "all" | "client" | "tokens" | "verifier" | "discovery"): Promise<void> {
+    if ((scope === "all" || scope === "tokens") && this.#record.tokens) this.#refused = true;
     if (scope === "all") this.#record = {};
     if (scope === "client") delete this.#record.client;
     if (scope === "tokens") delete this.#record.tokens;
@@ -172,6 +189,7 @@ export class StoredOAuthProvider implements OAuthClientProvider {
   /** Why nobody-can-authorize stops here: never authorized, refused, or more scope wanted. */
   #problem(wanted: string | undefined): McpAuthProblem {
     const tokens = this.#record.tokens;
+    if (!tokens && this.#refused) return { reason: "rejected", detail: "the stored token was refused and could not be renewed" };
     if (!tokens) return { reason: "missing", ...(wanted ? { scope: wanted } : {}) };
     if (missingScopes(wanted, tokens.scope).length > 0) return { reason: "scope", ...(wanted ? { scope: wanted } : {}) };
     return { reason: "rejected", detail: "the token expired or was revoked and could not be refreshed" };

@@ -11,6 +11,7 @@ import { BatonError } from "../../../src/errors.js";
 import type { AuthConfig } from "../../../src/mcp/auth/config.js";
 import { stablePort } from "../../../src/mcp/auth/redirect.js";
 import type { McpTokenStore } from "../../../src/mcp/auth/store.js";
+import type { AuthChallenge } from "../../../src/mcp/failures.js";
 import { type Loopback, openLoopback } from "./loopback.js";
 import { type Authorizer, StoredOAuthProvider } from "./provider.js";
 
@@ -23,6 +24,8 @@ export interface AuthSession {
   interactive: boolean;
   /** Authorizations a person completed in this session. */
   completed(): number;
+  /** The server answered 401/403 with this challenge (step-up reads the scope it asks for). */
+  challenged(challenge: AuthChallenge): void;
   close(): Promise<void>;
 }
 
@@ -38,7 +41,7 @@ export interface AuthContext {
   onAuthorizing?: () => void;
 }
 
-const NONE: AuthSession = { interactive: false, completed: () => 0, close: async () => undefined };
+const NONE: AuthSession = { interactive: false, completed: () => 0, challenged: () => undefined, close: async () => undefined };
 
 /** The JWT algorithm for a private key: ES256/384/512 by curve, RS256 for RSA, EdDSA for Ed25519. */
 function algorithmOf(privateKey: string): string {
@@ -104,6 +107,9 @@ export async function openAuthSession(config: AuthConfig, context: AuthContext):
     provider,
     interactive: authorizer !== undefined,
     completed: () => provider.completed,
+    challenged: (challenge) => {
+      if (challenge.status === 403 && challenge.error === "insufficient_scope" && challenge.scope) provider.wantScope(challenge.scope);
+    },
     close: async () => loopback?.close(),
   };
 }

@@ -39,7 +39,7 @@ function problemText(problem: McpAuthProblem): string {
     case "missing":
       return `it needs authorization and baton has no token for it${detail}`;
     case "rejected":
-      return `it refused the stored authorization${detail}`;
+      return `it refused baton's authorization${detail}`;
     case "scope":
       return `it needs more scope${problem.scope ? ` ("${problem.scope}")` : ""} than baton was granted${detail}`;
     case "failed":
