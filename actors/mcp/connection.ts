@@ -161,7 +161,7 @@ export function mcpConnection(deps: ConnectionDeps) {
       }
     };
 
-    /** One HTTP transport; undefined when connected, else what its failure means. */
+    /** One HTTP transport: its tools when it connected, else what its failure means. */
     const tryHttp = async (mode: "streamable-http" | "sse", config: Extract<ConnectConfig, { kind: "http" }>) => {
       const t = httpTransport(mode, config, { ...(session?.provider ? { authProvider: session.provider } : {}), watch });
       const c = newClient();
@@ -171,36 +171,38 @@ export function mcpConnection(deps: ConnectionDeps) {
       try {
         // A person may be authorizing inside this connect: wait as long as the service does.
         await c.connect(t, { timeout: session?.interactive ? input.authorizationTimeoutMs : input.connectTimeoutMs });
-        return undefined;
+        // Listing may be what asks for authorization (servers that let initialize through).
+        return { tools: await listAllTools(c, session?.interactive ? input.authorizationTimeoutMs : input.connectTimeoutMs) };
       } catch (error) {
         await c.close().catch(() => undefined);
-        return connectFailure(mode, error, watch.last);
+        return { failure: connectFailure(mode, error, watch.last) };
       }
     };
 
-    const openHttp = async (config: Extract<ConnectConfig, { kind: "http" }>) => {
+    const openHttp = async (config: Extract<ConnectConfig, { kind: "http" }>): Promise<McpToolInfo[] | undefined> => {
       if (deps.authorize) session = await deps.authorize(() => report({ type: "CONN.AUTHORIZING", gen }));
       const failures: string[] = [];
       for (const mode of input.transports) {
-        if (stopped || mode === "stdio") return;
+        if (stopped || mode === "stdio") return undefined;
         const before = session?.completed() ?? 0;
-        let failure = await tryHttp(mode, config);
+        let attempt = await tryHttp(mode, config);
         // A person authorized during that attempt: the SDK still fails it; the next one has the token.
-        if (failure?.auth && session && session.completed() > before && !stopped) failure = await tryHttp(mode, config);
-        if (!failure) return;
+        if (attempt.failure?.auth && session && session.completed() > before && !stopped) attempt = await tryHttp(mode, config);
+        if (attempt.tools) return attempt.tools;
+        const { failure } = attempt;
         failures.push(failure.message);
-        if (!triesNextTransport(failure))
-          throw new ConnectFailed({ message: failures.join("; "), ...(failure.auth ? { auth: failure.auth } : {}) });
+        if (!triesNextTransport(failure)) throw new ConnectFailed({ message: failures.join("; "), ...(failure.auth ? { auth: failure.auth } : {}) });
       }
       throw new ConnectFailed({ message: failures.join("; ") });
     };
 
     const open = async () => {
-      if (connect.kind === "stdio") await openStdio(connect);
-      else await openHttp(connect);
-      if (stopped || !client || !kind) return;
-      const tools = await listAllTools(client, input.connectTimeoutMs);
-      if (stopped) return;
+      let tools: McpToolInfo[] | undefined;
+      if (connect.kind === "stdio") {
+        await openStdio(connect);
+        if (!stopped && client) tools = await listAllTools(client, input.connectTimeoutMs);
+      } else tools = await openHttp(connect);
+      if (stopped || !client || !kind || !tools) return;
       ready = true;
       report({ type: "CONN.READY", gen, tools, transport: kind, ...(pid !== undefined ? { pid } : {}) });
       if (refreshWanted) refreshTools();
