@@ -100,19 +100,25 @@ export function createHarness(init: Partial<McpPoolInit> = {}): Harness {
     samples.push({ model, request });
     return { model, text: `sampled by ${model}: ${request.messages.map((m) => m.text).join(" | ")}`, stopReason: "stop" };
   };
-  const pool = new McpPool({
-    sample,
-    ...init,
-    spawn: (logic, systemId, input) => {
-      spawned.push(systemId);
-      root.send({ type: "SPAWN", logic, systemId, input });
-      return root.system.get(systemId) as AnyActorRef;
-    },
-    stopChild: (systemId) => {
-      const ref = root.system.get(systemId) as AnyActorRef | undefined;
-      if (ref) root.send({ type: "STOP", ref });
-    },
-  });
+  let pool: McpPool;
+  try {
+    pool = new McpPool({
+      sample,
+      ...init,
+      spawn: (logic, systemId, input) => {
+        spawned.push(systemId);
+        root.send({ type: "SPAWN", logic, systemId, input });
+        return root.system.get(systemId) as AnyActorRef;
+      },
+      stopChild: (systemId) => {
+        const ref = root.system.get(systemId) as AnyActorRef | undefined;
+        if (ref) root.send({ type: "STOP", ref });
+      },
+    });
+  } catch (error) {
+    root.stop(); // bad options: nothing else was started
+    throw error;
+  }
   const service = (name: string) => {
     const ref = root.system.get(`mcp:${name}`) as AnyActorRef | undefined;
     if (!ref) throw new Error(`no service mcp:${name}`);

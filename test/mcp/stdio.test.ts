@@ -180,11 +180,32 @@ describe("server-to-client requests", () => {
     const elicited = await h.call("everything", "trigger-elicitation-request", {});
     expect(elicited.isError).toBe(false);
     expect(elicited.content).toContain("- Name: Ada Lovelace");
+    expect(elicited.content).not.toContain("dark and stormy"); // no defaults unless asked
     expect(requests[0]).toMatchObject({ serverName: "everything", message: "Please provide inputs for the following fields:" });
     expect(requests[0]!.requestedSchema).toMatchObject({ type: "object", required: ["name"] });
 
     const roots = await h.call("everything", "get-roots-list", {});
     expect(roots.content).toContain("1. project\n   URI: file:///srv/project");
+  });
+});
+
+describe("elicitation defaults", () => {
+  it("asks the SDK to fill in the requested schema's defaults with applyDefaults", async () => {
+    const h = open({
+      elicitation: { handler: async () => ({ action: "accept", content: { name: "Ada", check: true } }), applyDefaults: true },
+    });
+    await h.pool.ensure([everything]);
+    const elicited = await h.call("everything", "trigger-elicitation-request", {});
+    expect(elicited.isError).toBe(false);
+    expect(elicited.content).toContain('"firstLine": "It was a dark and stormy night."');
+    expect(elicited.content).toContain("- Name: Ada");
+    expect(elicited.content).toContain("- Favorite Integer: 42");
+  });
+
+  it("rejects an elicitation option that is neither a function nor { handler }", () => {
+    expect(() => open({ elicitation: { applyDefaults: true } as never })).toThrow(
+      "mcp.elicitation must be a function (request) => answer, or { handler, applyDefaults }",
+    );
   });
 });
 
