@@ -17,8 +17,15 @@ import type { ConnectionCommand, ConnectionInput, ConnectionReport, McpFailure }
 import { needsApprovalText } from "../../src/mcp/approval.js";
 import type { AuthFix } from "../../src/mcp/auth/problem.js";
 import { toolResultContent } from "../../src/mcp/content.js";
-import { authProblemOf, callFailure, connectFailure, errorMessage, triesNextTransport } from "../../src/mcp/failures.js";
-import { requireApprovalErrorText } from "../../src/mcp/serviceMessages.js";
+import {
+  authProblemOf,
+  callFailure,
+  connectFailure,
+  errorMessage,
+  retriesAfterAuthorization,
+  triesNextTransport,
+} from "../../src/mcp/failures.js";
+import { closedText, lostText, requireApprovalErrorText } from "../../src/mcp/serviceMessages.js";
 import type { ConnectConfig, TransportKind } from "../../src/mcp/spec.js";
 import { StderrTail } from "../../src/mcp/stderrTail.js";
 import type { McpToolInfo } from "../../src/mcp/toolNames.js";
@@ -91,7 +98,9 @@ export function mcpConnection(deps: ConnectionDeps) {
     const report = (event: ConnectionReport) => sendBack(event);
     const stderr = new StderrTail();
     const inFlight = new Map<string, { controller: AbortController; samplingModel?: string | undefined }>();
-    const watch = new ChallengeWatch(connect.kind === "http" ? new URL(connect.url).href : "", (challenge) => session?.challenged(challenge));
+    const watch = new ChallengeWatch(connect.kind === "http" ? new URL(connect.url).href : "", (challenge) =>
+      session?.challenged(challenge),
+    );
     let session: AuthSession | undefined;
     let client: Client | undefined;
     let transport: Transport | undefined;
@@ -120,8 +129,7 @@ export function mcpConnection(deps: ConnectionDeps) {
       if (pid !== undefined) hooks.processEnded(pid);
       if (!ready || closed || stopped) return; // during connect the connect promise fails instead
       closed = true;
-      const message =
-        kind === "stdio" ? `MCP server "${server}" exited` : `The connection to MCP server "${server}" was closed by the server`;
+      const message = closedText(server, kind);
       void withTimeout(stderrDone, 500).then(() => {
         if (!stopped) report({ type: "CONN.CLOSED", gen, failure: { message, stderr: stderr.tail() } });
       });
@@ -187,11 +195,14 @@ export function mcpConnection(deps: ConnectionDeps) {
         const before = session?.completed() ?? 0;
         let attempt = await tryHttp(mode, config);
         // A person authorized during that attempt: the SDK still fails it; the next one has the token.
-        if (attempt.failure?.auth && session && session.completed() > before && !stopped) attempt = await tryHttp(mode, config);
+        if (session && retriesAfterAuthorization(attempt.failure?.auth, before, session.completed()) && !stopped) {
+          attempt = await tryHttp(mode, config);
+        }
         if (attempt.tools) return attempt.tools;
         const { failure } = attempt;
         failures.push(failure.message);
-        if (!triesNextTransport(failure)) throw new ConnectFailed({ message: failures.join("; "), ...(failure.auth ? { auth: failure.auth } : {}) });
+        if (!triesNextTransport(failure))
+          throw new ConnectFailed({ message: failures.join("; "), ...(failure.auth ? { auth: failure.auth } : {}) });
       }
       throw new ConnectFailed({ message: failures.join("; ") });
     };
@@ -249,7 +260,7 @@ export function mcpConnection(deps: ConnectionDeps) {
           result = await run();
         } catch (error) {
           // Step-up: a person just granted more scope during this call; the SDK still fails it.
-          if (!(authProblemOf(error, watch.last) && session && session.completed() > before)) throw error;
+          if (!(session && retriesAfterAuthorization(authProblemOf(error, watch.last), before, session.completed()))) throw error;
           result = await run();
         }
         const content = toolResultContent(result);
@@ -271,8 +282,7 @@ export function mcpConnection(deps: ConnectionDeps) {
           probing = false;
           if (closed || stopped) return;
           closed = true;
-          const message = `Lost the connection to MCP server "${server}": ${errorMessage(error)}`;
-          report({ type: "CONN.CLOSED", gen, failure: { message, stderr: "" } });
+          report({ type: "CONN.CLOSED", gen, failure: { message: lostText(server, errorMessage(error)), stderr: "" } });
         });
     };
 

@@ -62,6 +62,14 @@ export function triesNextTransport(failure: { auth?: McpAuthProblem }): boolean 
   return failure.auth === undefined;
 }
 
+/**
+ * Try once more? Only when the attempt failed for want of authorization while a person completed
+ * an authorization during it (the SDK fails that attempt even so; the next one has the token).
+ */
+export function retriesAfterAuthorization(problem: McpAuthProblem | undefined, authorizedBefore: number, authorizedNow: number): boolean {
+  return problem !== undefined && authorizedNow > authorizedBefore;
+}
+
 /** Errors that say something about the connection rather than about the tool call. */
 function isTransportFailure(error: unknown): boolean {
   if (!(error instanceof McpError)) return true;

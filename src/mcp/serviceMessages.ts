@@ -21,6 +21,16 @@ export function connectionLostText(
   return `${what}; ${next} The call may not have completed: call the tool again if it is still needed.`;
 }
 
+/** Why a connection that was ready is gone (CONN.CLOSED). */
+export function closedText(server: string, transport: TransportKind | undefined): string {
+  return transport === "stdio" ? `MCP server "${server}" exited` : `The connection to MCP server "${server}" was closed by the server`;
+}
+
+/** A ping the server did not answer: the connection counts as lost. */
+export function lostText(server: string, reason: string): string {
+  return `Lost the connection to MCP server "${server}": ${reason}`;
+}
+
 export function unavailableText(server: string, error: { message: string; stderr: string } | undefined): string {
   const reason = error ? `: ${error.message}` : "";
   const lines = error?.stderr ? error.stderr.split("\n").slice(-5).join("\n").slice(-600) : "";

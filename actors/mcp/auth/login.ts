@@ -10,7 +10,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { BatonError } from "../../../src/errors.js";
 import { authFix, authRequiredText } from "../../../src/mcp/auth/problem.js";
 import { type McpTokenStore, tokenKey } from "../../../src/mcp/auth/store.js";
-import { authProblemOf, errorMessage } from "../../../src/mcp/failures.js";
+import { authProblemOf, errorMessage, retriesAfterAuthorization } from "../../../src/mcp/failures.js";
 import { MCP_DEFAULTS } from "../../../src/mcp/options.js";
 import { lookupRegistry, type RegistrySource, resolveRegistryEntry, unknownServerError } from "../../../src/mcp/registry.js";
 import { httpServer, isUrlSpec, type ResolvedServer } from "../../../src/mcp/spec.js";
@@ -109,7 +109,7 @@ export async function mcpLogin(target: string, options: McpLoginOptions): Promis
       } catch (error) {
         const problem = authProblemOf(error, watch.last);
         // The person authorized during that attempt: the SDK still fails it; the next one has the token.
-        if (problem && session.completed() > before && attempt === 0) continue;
+        if (attempt === 0 && retriesAfterAuthorization(problem, before, session.completed())) continue;
         if (problem)
           throw new BatonError("MCP_AUTH_REQUIRED", authRequiredText(server.name, problem, authFix(config.auth, server.ref)), {
             details: { server: server.name, reason: problem.reason },
