@@ -15,7 +15,10 @@ import { type McpAuthRecord, type McpTokenStore, missingScopes, withOfflineAcces
 
 /** A person who can authorize: shows them the URL, resolves with the code their browser brings back. */
 export interface Authorizer {
-  redirectUrl: string;
+  /** The loopback redirect URI (final once `ready()` has settled). */
+  readonly redirectUrl: string;
+  /** Opens the loopback redirect, the first time an authorization may need it. */
+  ready(): Promise<void>;
   authorize(url: URL, state: string): Promise<string>;
 }
 
@@ -85,8 +88,10 @@ export class StoredOAuthProvider implements OAuthClientProvider {
     return crypto.randomUUID();
   }
 
-  clientInformation(): OAuthClientInformationMixed | undefined {
+  async clientInformation(): Promise<OAuthClientInformationMixed | undefined> {
     const { config, authorizer } = this.options;
+    // The SDK asks for the client before it reads the redirect URI: the loopback opens now, not per connection.
+    await authorizer?.ready();
     const stored = this.#record.client;
     if (config.clientId) {
       const given = { client_id: config.clientId, ...(config.clientSecret ? { client_secret: config.clientSecret } : {}) };

@@ -78,16 +78,28 @@ export async function openAuthSession(config: AuthConfig, context: AuthContext):
   if (config.kind === "provider") return { ...NONE, provider: config.provider };
   if (config.kind === "client_credentials") return { ...NONE, provider: clientCredentials(config) };
   const record = await context.store.get(context.url);
-  let loopback: Loopback | undefined;
+  let loopback: Promise<Loopback> | undefined;
   let authorizer: Authorizer | undefined;
   const open = context.open;
   if (open) {
     const port = config.redirectPort ?? stablePort(context.url);
-    const bound = await openLoopback(port, config.redirectPort === undefined);
-    loopback = bound;
+    let redirectUrl = `http://127.0.0.1:${port}/callback`;
+    const bind = () => {
+      loopback ??= openLoopback(port, config.redirectPort === undefined).then((bound) => {
+        redirectUrl = bound.redirectUrl;
+        return bound;
+      });
+      return loopback;
+    };
     authorizer = {
-      redirectUrl: bound.redirectUrl,
+      get redirectUrl() {
+        return redirectUrl;
+      },
+      ready: async () => {
+        await bind();
+      },
       authorize: async (url, state) => {
+        const bound = await bind();
         const code = bound.waitForCode(state, context.timeoutMs);
         code.catch(() => undefined); // awaited below; not unhandled if open() throws first
         await open({ server: context.server, url: url.href });
@@ -110,6 +122,6 @@ export async function openAuthSession(config: AuthConfig, context: AuthContext):
     challenged: (challenge) => {
       if (challenge.status === 403 && challenge.error === "insufficient_scope" && challenge.scope) provider.wantScope(challenge.scope);
     },
-    close: async () => loopback?.close(),
+    close: async () => (await loopback?.catch(() => undefined))?.close(),
   };
 }
