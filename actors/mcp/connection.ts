@@ -119,9 +119,9 @@ export function mcpConnection(deps: ConnectionDeps) {
         callsInFlight: () => [...inFlight.values()],
         toolsChanged: () => refreshTools(),
         closed: () => onClosed(),
-        error: () => {
+        error: (error) => {
           // HTTP transports report a vanished server only here (SSE stream cut, failed reconnects).
-          if (ready && !closed && !stopped && kind !== "stdio") report({ type: "CONN.SUSPECT", gen, reason: "transport error" });
+          if (ready && !closed && !stopped && kind !== "stdio") report({ type: "CONN.SUSPECT", gen, reason: errorMessage(error) });
         },
       });
 
@@ -189,6 +189,10 @@ export function mcpConnection(deps: ConnectionDeps) {
 
     const openHttp = async (config: Extract<ConnectConfig, { kind: "http" }>): Promise<McpToolInfo[] | undefined> => {
       if (deps.authorize) session = await deps.authorize(() => report({ type: "CONN.AUTHORIZING", gen }));
+      if (stopped) {
+        await session?.close(); // stopped while the session opened: the stop handler did not see it
+        return undefined;
+      }
       const failures: string[] = [];
       for (const mode of input.transports) {
         if (stopped || mode === "stdio") return undefined;
