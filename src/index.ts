@@ -4,9 +4,9 @@ export type { OAuthClientProvider, OAuthDiscoveryState } from "@modelcontextprot
 export type { OAuthClientInformationMixed, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
 export { type McpLoginOptions, type McpLoginResult, mcpLogin, mcpLogout } from "../actors/mcp/auth/login.js";
 export { fileTokenStore, memoryTokenStore } from "../actors/mcp/auth/tokenStore.js";
-export type { HandoffFilter } from "../machines/team/supervisor.js";
-export { BatonError, type BatonErrorCode, isBatonError } from "./errors.js";
-export type { RunEvent, RunEventMap, RunEventName } from "./events.js";
+export type { RetryOptions } from "./agent/retry.js";
+export { BatonError, type BatonErrorCode, type ErrorData, isBatonError } from "./errors.js";
+export type { AtStep, RunEvent, RunEventListeners, RunEventMap, RunEventName, Tagged } from "./events.js";
 export type { RequireApproval } from "./mcp/approval.js";
 export type { McpAuth, McpAuthProvider, McpClientCredentials, McpOAuth } from "./mcp/auth/config.js";
 export type { McpAuthRecord, McpTokenStore } from "./mcp/auth/store.js";
@@ -14,15 +14,25 @@ export type { ElicitationFn, ElicitationHandler, ElicitationRequest, Elicitation
 export type { HttpTransportMode, McpHttpServerSpec, McpServerSpec, McpStdioServerSpec } from "./mcp/spec.js";
 export { MODEL_CATALOG } from "./models/catalog.js";
 export type { ModelInput } from "./models/modelRef.js";
-export type { RunOptions, TeamOptions, TeamRunOptions } from "./options/options.js";
+export type { AgentDefinition, OutputSchema, RunOptions, TeamOptions, TeamRunOptions } from "./options/types.js";
+export type { HandoffFilter } from "./policies/handoffFilters.js";
 export * as policies from "./policies/index.js";
 export type { Policy, PolicyContext, PolicyDecision, PolicyFunction } from "./policies/types.js";
 export type { ProviderConfig, ProvidersConfig } from "./providers/config.js";
-export type { ModelSettings } from "./providers/types.js";
-export type { HandoffRecord, ModelUsage, RunResult, RunStatus, RunUsage, StepRecord, ToolCallRecord } from "./result.js";
-export { Runner, type RunnerOptions } from "./runner.js";
+export type { ModelSettings, StopReason, Usage } from "./providers/types.js";
+export type {
+  HandoffRecord,
+  ModelUsage,
+  RunResult,
+  RunStatus,
+  RunUsage,
+  RunWarning,
+  StepRecord,
+  ToolCallRecord,
+} from "./result.js";
+export { type OutputOf, Runner, type RunnerOptions } from "./runner.js";
 export { RunStream } from "./runStream.js";
-export type { TeamSnapshot } from "./team/snapshot.js";
+export type { TeamSnapshot, TeamSnapshotV1 } from "./team/snapshot.js";
 export { Team } from "./team.js";
 export { defineTool, type Tool, type ToolContext, type ToolDefinition } from "./tools/defineTool.js";
 export type { HandoffMode } from "./tools/handoffTools.js";
@@ -34,6 +44,7 @@ export {
   type FilePart,
   type ImagePart,
   type Message,
+  type ProviderPart,
   type SystemMessage,
   type TextPart,
   type ToolCall,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { BatonError, type RunEvent, Runner } from "../../src/index.js";
-import { type SimServer, type SimServerOptions, startSimServer } from "../../src/sim/index.js";
+import type { SimServer, SimServerOptions } from "../../src/sim/index.js";
+import { startCheckedSimServer } from "../support/checkedSimServer.js";
 
 let server: SimServer | undefined;
 let runner: Runner | undefined;
@@ -11,7 +12,7 @@ afterEach(async () => {
 });
 
 async function setup(scripts: SimServerOptions["scripts"], retry = { maxRetries: 2, baseDelayMs: 10, maxDelayMs: 50 }) {
-  server = await startSimServer({ scripts });
+  server = await startCheckedSimServer({ scripts });
   runner = new Runner({
     providers: {
       openai: { baseURL: server.openaiBaseURL, apiKey: "sk-live-secret-123" },
@@ -24,7 +25,15 @@ async function setup(scripts: SimServerOptions["scripts"], retry = { maxRetries:
 
 describe("provider failures in a run", () => {
   it("a 429 is retried after its Retry-After, then the run completes; the retry is an event", async () => {
-    const r = await setup({ "gpt-4o-mini": [{ fault: { status: 429, retryAfter: 0.3 } }, { text: "after the wait" }] });
+    // maxDelayMs above the 300 ms asked for: a longer Retry-After fails the step instead (test/robustness).
+    const r = await setup(
+      { "gpt-4o-mini": [{ fault: { status: 429, retryAfter: 0.3 } }, { text: "after the wait" }] },
+      {
+        maxRetries: 2,
+        baseDelayMs: 10,
+        maxDelayMs: 1000,
+      },
+    );
     const stream = r.stream({ input: "x", model: "openai/gpt-4o-mini" });
     const retries: RunEvent[] = [];
     stream.on("step.retry", (e) => retries.push(e));
