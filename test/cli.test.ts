@@ -60,7 +60,9 @@ describe("the baton CLI", () => {
     expect(t.err()).toContain("No API key for openai (OPENAI_API_KEY). Running on sim models instead");
     expect(t.err()).toMatch(/handoff triage → researcher/);
     expect(t.err()).toMatch(/handoff researcher → writer/);
-    expect(t.err()).toMatch(/agents: triage → researcher → writer \(models: sim\/triage, sim\/researcher, sim\/writer\) · steps: 3 · handoffs: 2/);
+    expect(t.err()).toMatch(
+      /agents: triage → researcher → writer \(models: sim\/triage, sim\/researcher, sim\/writer\) · steps: 3 · handoffs: 2/,
+    );
     expect(t.out()).toContain("(sim writer, for anthropic/claude-sonnet-4-20250514) A simulated answer to: Write about the launch");
   });
 

@@ -58,7 +58,9 @@ export function sqliteStore(path: string): RunStore {
       return records.length ? records : undefined;
     },
     async unfinished() {
-      const ids = conn().prepare("SELECT run_id FROM runs WHERE last_kind NOT IN ('finished', 'failed') ORDER BY updated_at").all() as Array<{
+      const ids = conn()
+        .prepare("SELECT run_id FROM runs WHERE last_kind NOT IN ('finished', 'failed') ORDER BY updated_at")
+        .all() as Array<{
         run_id: string;
       }>;
       const out: RunSummary[] = [];
@@ -72,7 +74,9 @@ export function sqliteStore(path: string): RunStore {
       const db = conn();
       const now = Date.now();
       return db.transaction(() => {
-        const lease = db.prepare("SELECT owner, until FROM leases WHERE run_id = ?").get(runId) as { owner: string; until: number } | undefined;
+        const lease = db.prepare("SELECT owner, until FROM leases WHERE run_id = ?").get(runId) as
+          | { owner: string; until: number }
+          | undefined;
         if (lease && lease.owner !== owner && lease.until > now && !ownerIsGone(lease.owner)) return false;
         db.prepare(
           "INSERT INTO leases (run_id, owner, until) VALUES (?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET owner = excluded.owner, until = excluded.until",

@@ -16,7 +16,7 @@ import { RUN_EVENT_NAMES, type RunEvent, type RunEventListeners, type RunEventMa
 import type { McpServerSpec } from "../../src/mcp/spec.js";
 import type { CheckedRun } from "../../src/options/checkRun.js";
 import type { CheckedAgent, CheckedTeam } from "../../src/options/checkTeam.js";
-import { outputSpecOf } from "../../src/options/output.js";
+import type { OutputSchema } from "../../src/options/types.js";
 import type { HandoffFilter } from "../../src/policies/handoffFilters.js";
 import type { Provider } from "../../src/providers/types.js";
 import type { ModelUsage, RunResult } from "../../src/result.js";
@@ -192,7 +192,7 @@ export class TeamSession {
             instructions: agent.instructions,
             tools: await this.#toolsOf(agent, signal),
             handoffs: agent.handoffs,
-            output: output ? outputSpecOf(output) : undefined,
+            output: output?.spec,
             filtered: (agent.handoffFilter ?? checked.handoffFilter) !== undefined,
             providerService: this.#host.providerService(agent.model.provider),
           });
@@ -217,6 +217,7 @@ export class TeamSession {
           retry: this.#host.retry,
           toolTimeoutMs: checked.toolTimeoutMs,
           samplingModel: checked.samplingModel,
+          strictSettings: checked.strictSettings,
           ...(restored ? { transcript: restored.transcript } : {}),
           ...(active ? { active } : {}),
         };
@@ -241,12 +242,12 @@ export class TeamSession {
     };
     if (Object.keys(tools).length) start(localTools, address.tools(this.id), { tools, clock: this.#host.clock });
     const filters: Record<string, HandoffFilter> = {};
-    const outputs: CallbacksInput["outputs"] = {};
+    const outputs: Record<string, OutputSchema> = {};
     if (checked.handoffFilter) filters["*"] = checked.handoffFilter;
-    if (checked.output) (outputs as Record<string, unknown>)["*"] = checked.output;
+    if (checked.output) outputs["*"] = checked.output.schema;
     for (const agent of checked.agents) {
       if (agent.handoffFilter) filters[agent.name] = agent.handoffFilter;
-      if (agent.output) (outputs as Record<string, unknown>)[agent.name] = agent.output;
+      if (agent.output) outputs[agent.name] = agent.output.schema;
     }
     const policy = typeof checked.policy === "function" ? checked.policy : undefined;
     if (policy || Object.keys(filters).length || Object.keys(outputs).length) {

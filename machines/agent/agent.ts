@@ -4,7 +4,7 @@
  * calls, report the step; then go on under the grant, ask for the next one, hand off, or answer.
  */
 import { and, assign, enqueueActions, sendParent, setup } from "xstate";
-import { modelRequest } from "../../src/agent/request.js";
+import { prepareRequest } from "../../src/agent/request.js";
 import { retryDecision } from "../../src/agent/retry.js";
 import { stopReasonError } from "../../src/agent/step.js";
 import { toolCallIds, uniqueToolCalls } from "../../src/agent/toolCallIds.js";
@@ -26,7 +26,7 @@ import type {
 } from "../team/protocol.js";
 import type { ToolResultEvent } from "../tools/protocol.js";
 import { type AgentConfig, type AgentContext, type AgentInput, callIdOf, stepOf } from "./context.js";
-import { failedReport, stepReport, withStep } from "./report.js";
+import { failedReport, requestInput, stepReport, withStep } from "./report.js";
 
 type AgentEvent = TaskMessage | GrantMessage | DenyMessage | AgentCancelMessage | ToolResultEvent | ProviderAnswerEvent;
 
@@ -67,10 +67,12 @@ export const agentMachine = setup({
     requestStep: sendParent(({ context }) => ({ type: "STEP.REQUEST", agent: context.config.name, at: context.lastAt })),
     // A plain action (nothing to assign): cheaper for XState than enqueueActions.
     callModel: ({ context, system, self }) => {
-      const grant = context.grant!;
       const { config } = context;
-      const tools = context.delegation ? grant.tools.map((t) => t.spec) : [...grant.tools.map((t) => t.spec), ...config.handoffSpecs];
-      const request = modelRequest(config.model, grant, context.transcript, tools, config.teamId);
+      const { request, refused } = prepareRequest(requestInput(context));
+      if (refused) {
+        self.send({ type: "CALL.FAILED", callId: callIdOf(context), error: refused, startedAt: context.lastAt, at: context.lastAt });
+        return;
+      }
       const call: ProviderCallEvent = { type: "CALL", callId: callIdOf(context), replyTo: config.self, request };
       if (config.stream) {
         call.deltas = {
@@ -290,6 +292,7 @@ export const agentMachine = setup({
       stream: input.stream,
       samplingModel: input.samplingModel,
       toolTimeoutMs: input.toolTimeoutMs,
+      strictSettings: input.strictSettings,
       self: address.agent(input.teamId, input.name),
       handoffTargets: Object.fromEntries(handoffs.targets),
       handoffSpecs: handoffs.specs,

@@ -25,6 +25,8 @@ export interface AgentInput {
   /** Model that answers MCP sampling requests made during this agent's tool calls. */
   samplingModel: string;
   toolTimeoutMs: number | undefined;
+  /** A setting the model does not take fails the step instead of being dropped with a warning. */
+  strictSettings: boolean;
 }
 
 /** What an agent is spawned with, plus its handoff tools: fixed for the team's life. */

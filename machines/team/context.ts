@@ -49,6 +49,7 @@ export interface SupervisorInput {
   retry: RetryOptions;
   toolTimeoutMs: number | undefined;
   samplingModel: string;
+  strictSettings: boolean;
   /** Restored state (team snapshots). */
   transcript?: readonly Message[];
   active?: string;

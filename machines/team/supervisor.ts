@@ -28,6 +28,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
           stream: input.stream,
           samplingModel: input.samplingModel,
           toolTimeoutMs: input.toolTimeoutMs,
+          strictSettings: input.strictSettings,
         },
       });
     }
@@ -47,6 +48,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
       retry: input.retry,
       toolTimeoutMs: input.toolTimeoutMs,
       samplingModel: input.samplingModel,
+      strictSettings: input.strictSettings,
     } satisfies EveryKeyOf<SupervisorConfig>;
     const context = {
       config,

@@ -63,7 +63,9 @@ async function run(args: CliArgs, io: CliIO): Promise<number> {
     }
   }
   let scripts: Record<string, SimScript> = {};
-  const teamModels = team ? team.agents.map((a) => (typeof a.model === "string" ? a.model : a.model?.model)).filter((m) => typeof m === "string") : models;
+  const teamModels = team
+    ? team.agents.map((a) => (typeof a.model === "string" ? a.model : a.model?.model)).filter((m) => typeof m === "string")
+    : models;
   const missing = args.sim ? undefined : missingKey(teamModels, io.env);
   if (args.sim || missing) {
     if (team) {

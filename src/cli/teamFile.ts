@@ -29,9 +29,11 @@ export function parseTeamFile(text: string, path: string): TeamFile {
   }
   if (!Array.isArray(team.agents) || team.agents.length === 0) throw new UsageError(`${path}: "agents" must be a non-empty list.`);
   team.agents.forEach((agent, i) => {
-    if (typeof agent !== "object" || agent === null || Array.isArray(agent)) throw new UsageError(`${path}: agents[${i}] must be an object.`);
+    if (typeof agent !== "object" || agent === null || Array.isArray(agent))
+      throw new UsageError(`${path}: agents[${i}] must be an object.`);
     for (const key of Object.keys(agent)) {
-      if (!AGENT_KEYS.has(key)) throw new UsageError(`${path}: agents[${i}] has an unknown key "${key}". Known: ${[...AGENT_KEYS].join(", ")}.`);
+      if (!AGENT_KEYS.has(key))
+        throw new UsageError(`${path}: agents[${i}] has an unknown key "${key}". Known: ${[...AGENT_KEYS].join(", ")}.`);
     }
   });
   return team as unknown as TeamFile;
@@ -52,7 +54,11 @@ export function simNamedTeam(team: TeamFile, input: string): { team: TeamFile; s
     scripts[agent.name] = next
       ? (request) =>
           request.tools.some((t) => t.name === transferToolName(next))
-            ? { text: `${label} I looked at the task and pass it on.`, handoff: { to: next, reason: "simulated handoff", task: input }, latencyMs: 120 }
+            ? {
+                text: `${label} I looked at the task and pass it on.`,
+                handoff: { to: next, reason: "simulated handoff", task: input },
+                latencyMs: 120,
+              }
             : { text: `${label} A simulated answer to: ${input}`, latencyMs: 120 }
       : () => ({ text: `${label} A simulated answer to: ${input}`, latencyMs: 120 });
     return { ...agent, model: `sim/${agent.name}` };

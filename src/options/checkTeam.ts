@@ -1,10 +1,13 @@
 /** Checks team options into plain, validated values: the agents, their graph, limits and policy. */
 import { BatonError } from "../errors.js";
 import type { McpServerSpec } from "../mcp/spec.js";
+import { checkSettings as modelSettingsFor } from "../models/capabilities.js";
 import { checkSettings, type ModelRef, parseModel, parseModelList } from "../models/modelRef.js";
 import { checkDecision } from "../policies/decision.js";
 import type { HandoffFilter } from "../policies/handoffFilters.js";
 import type { Policy } from "../policies/types.js";
+import { outputSpec } from "../providers/output.js";
+import type { OutputSpec } from "../providers/types.js";
 import { isTool, type Tool } from "../tools/defineTool.js";
 import { type HandoffMode, handoffToolNames } from "../tools/handoffTools.js";
 import { describeValue, isPlainObject } from "./describe.js";
@@ -26,7 +29,7 @@ export interface CheckedAgent {
   /** The agents it may transfer to or ask. */
   handoffs: string[];
   handoffFilter: HandoffFilter | undefined;
-  output: OutputSchema | undefined;
+  output: CheckedOutput | undefined;
 }
 
 export interface CheckedTeam {
@@ -44,7 +47,7 @@ export interface CheckedTeam {
   handoffFilter: HandoffFilter | undefined;
   toolTimeoutMs: number | undefined;
   samplingModel: string;
-  output: OutputSchema | undefined;
+  output: CheckedOutput | undefined;
   outputRetries: number;
   strictSettings: boolean;
 }
@@ -90,13 +93,19 @@ function checkFunction<T>(name: string, value: unknown): T | undefined {
   return value as T;
 }
 
-function checkOutput(name: string, value: unknown): OutputSchema | undefined {
+/** A typed output: the zod schema (to parse answers) and its JSON Schema form (for providers). */
+export interface CheckedOutput {
+  schema: OutputSchema;
+  spec: OutputSpec;
+}
+
+function checkOutput(name: string, value: unknown): CheckedOutput | undefined {
   if (value === undefined) return undefined;
   const def = typeof value === "object" && value !== null ? (value as { def?: { type?: unknown } }).def : undefined;
   if (def?.type !== "object" || typeof (value as { safeParse?: unknown }).safeParse !== "function") {
     throw invalid(`${name} must be a zod object schema, e.g. z.object({ title: z.string() }); got ${describeValue(value)}.`);
   }
-  return value as OutputSchema;
+  return { schema: value as OutputSchema, spec: outputSpec("final_answer", value as OutputSchema) };
 }
 
 function checkTools(where: string, value: unknown): Tool[] {
@@ -245,6 +254,7 @@ export function checkTeamOptions(options: TeamOptions): CheckedTeam {
     strictSettings: strictSettings === true,
   };
   checkToolNames(team);
+  if (team.strictSettings) checkStrictSettings(team);
   return team;
 }
 
@@ -266,6 +276,19 @@ function checkToolNames(team: CheckedTeam): void {
         );
       }
       names.set(tool.name, owner === "a tool of the team" ? "a tool of the team" : "another of its own tools");
+    }
+  }
+}
+
+/** With strictSettings, an agent's own settings that its model does not take are an error before any call. */
+function checkStrictSettings(team: CheckedTeam): void {
+  for (const agent of team.agents) {
+    const { dropped } = modelSettingsFor(agent.model.id, agent.model.settings);
+    if (dropped.length) {
+      const who = team.shorthand ? agent.model.id : `agent "${agent.name}" (${agent.model.id})`;
+      throw invalid(
+        `strictSettings: ${who} does not take ${dropped.map((d) => `${d.setting} (${d.reason})`).join("; ")}. Remove the setting or turn strictSettings off.`,
+      );
     }
   }
 }

@@ -27,7 +27,8 @@ export interface RunCheckpoint {
 
 export function foldRecords(records: readonly CheckpointRecord[]): RunCheckpoint {
   const first = records[0];
-  if (first?.kind !== "started") throw new BatonError("RESUME_MISMATCH", "The run's checkpoints do not begin with its start: the store is damaged.");
+  if (first?.kind !== "started")
+    throw new BatonError("RESUME_MISMATCH", "The run's checkpoints do not begin with its start: the store is damaged.");
   let run = newRunState(first.runId, first.input, first.origin.maxSteps, first.origin.maxHandoffs, first.at);
   const state: RunCheckpoint = {
     runId: first.runId,
