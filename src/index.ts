@@ -1,12 +1,19 @@
 // The public surface of baton. Nothing else is part of the contract.
 
+export type { OAuthClientProvider, OAuthDiscoveryState } from "@modelcontextprotocol/sdk/client/auth.js";
+export type { OAuthClientInformationMixed, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+export { type McpLoginOptions, type McpLoginResult, mcpLogin, mcpLogout } from "../actors/mcp/auth/login.js";
+export { fileTokenStore, memoryTokenStore } from "../actors/mcp/auth/tokenStore.js";
 export { createOtelObserver, type OtelObserver, type OtelObserverOptions, type ToolCallRef } from "../actors/observability/otel.js";
 export { createTraceRecorder, type TraceRecorder, type TraceRecorderOptions, type TraceTarget } from "../actors/observability/traceFile.js";
 export type { RetryOptions } from "./agent/retry.js";
 export { BatonError, type BatonErrorCode, type ErrorData, isBatonError } from "./errors.js";
 export type { AtStep, RunEvent, RunEventListeners, RunEventMap, RunEventName, Tagged } from "./events.js";
-export type { ElicitationFn, ElicitationRequest, ElicitationResponse, McpOptions, McpRoot } from "./mcp/options.js";
-export type { McpServerSpec } from "./mcp/spec.js";
+export type { RequireApproval } from "./mcp/approval.js";
+export type { McpAuth, McpAuthProvider, McpClientCredentials, McpOAuth } from "./mcp/auth/config.js";
+export type { McpAuthRecord, McpTokenStore } from "./mcp/auth/store.js";
+export type { ElicitationFn, ElicitationHandler, ElicitationRequest, ElicitationResponse, McpOptions, McpRoot } from "./mcp/options.js";
+export type { HttpTransportMode, McpHttpServerSpec, McpServerSpec, McpStdioServerSpec } from "./mcp/spec.js";
 export { MODEL_CATALOG } from "./models/catalog.js";
 export type { ModelInput } from "./models/modelRef.js";
 export { renderTraceHtml } from "./observability/html.js";

@@ -4,26 +4,36 @@
  * tools as catalog entries; close() stops every service and server process.
  */
 import type { AnyActorLogic, AnyActorRef } from "xstate";
-import { type McpServiceInput, mcpServiceMachine, mcpServiceStatus } from "../../machines/mcp/service.js";
+import type { McpFailure, McpServiceInput } from "../../machines/mcp/protocol.js";
+import { mcpServiceMachine, mcpServiceStatus } from "../../machines/mcp/service.js";
 import { BatonError } from "../../src/errors.js";
-import { type McpOptions, type McpSettings, resolveMcpSettings } from "../../src/mcp/options.js";
-import {
-  loadRegistry,
-  lookupRegistry,
-  type McpRegistry,
-  type RegistrySource,
-  resolveRegistryEntry,
-  unknownServerError,
-} from "../../src/mcp/registry.js";
+import { approvalKey } from "../../src/mcp/approval.js";
+import { authKey } from "../../src/mcp/auth/config.js";
+import { authFix, authRequiredText, loginCommand } from "../../src/mcp/auth/problem.js";
+import type { McpTokenStore } from "../../src/mcp/auth/store.js";
+import { elicitationOf, type McpOptions, type McpSettings, resolveMcpSettings } from "../../src/mcp/options.js";
+import { lookupRegistry, type McpRegistry, type RegistrySource, resolveRegistryEntry, unknownServerError } from "../../src/mcp/registry.js";
 import type { SampleFn } from "../../src/mcp/sampling.js";
 import { startFailureText } from "../../src/mcp/serviceMessages.js";
 import { isUrlSpec, looksLikeRegistryName, type McpServerSpec, type ResolvedServer, resolveDirectSpec } from "../../src/mcp/spec.js";
 import { buildToolEntries, type McpToolInfo } from "../../src/mcp/toolNames.js";
 import type { ToolEntry } from "../../src/tools/toolEntry.js";
-import type { ConnectionHooks } from "./connection.js";
+import { openAuthSession } from "./auth/session.js";
+import { fileTokenStore } from "./auth/tokenStore.js";
+import type { ConnectionHooks } from "./client.js";
+import { type ConnectionDeps, mcpConnection } from "./connection.js";
 import { ProcessGuard } from "./processGuard.js";
+import { loadRegistry } from "./registryFile.js";
+import { mcpReplies } from "./replies.js";
 
-export type { ElicitationFn, ElicitationRequest, ElicitationResponse, McpOptions, McpRoot } from "../../src/mcp/options.js";
+export type {
+  ElicitationFn,
+  ElicitationHandler,
+  ElicitationRequest,
+  ElicitationResponse,
+  McpOptions,
+  McpRoot,
+} from "../../src/mcp/options.js";
 export type { McpServerSpec } from "../../src/mcp/spec.js";
 
 export interface McpPoolInit extends McpOptions {
@@ -34,6 +44,8 @@ export interface McpPoolInit extends McpOptions {
   stopChild: (systemId: string) => void;
   /** Answers MCP sampling requests with one of the Runner's models. */
   sample: SampleFn;
+  /** Environment for `${VAR}` in mcp.json (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 interface PoolEntry {
@@ -46,7 +58,7 @@ interface PoolEntry {
 interface ServiceSnapshot {
   status: string;
   matches: (state: "connecting" | "ready" | "reconnecting" | "failed" | "stopped") => boolean;
-  context: { tools: McpToolInfo[]; lastError?: { message: string; stderr: string } };
+  context: { tools: McpToolInfo[]; lastError?: McpFailure; pid?: number; transport?: string };
 }
 
 export class McpPool {
@@ -56,16 +68,23 @@ export class McpPool {
   private readonly byIdentity = new Map<string, string>();
   private readonly closing = new Set<Promise<void>>();
   private readonly hooks: ConnectionHooks;
+  private readonly tokenStore: McpTokenStore;
+  /** Identities of user functions and providers, for server identities. */
+  private readonly objectIds = new WeakMap<object, number>();
+  private nextObjectId = 0;
   private registry: Promise<McpRegistry> | undefined;
   private closed: Promise<void> | undefined;
   private disposed = false;
 
   constructor(private readonly init: McpPoolInit) {
     this.settings = resolveMcpSettings(init);
+    const elicitation = elicitationOf(init.elicitation);
+    this.tokenStore = init.tokenStore ?? fileTokenStore();
     this.hooks = {
       sample: init.sample,
       ...(init.sampling?.model ? { samplingModel: init.sampling.model } : {}),
-      ...(init.elicitation ? { elicitation: init.elicitation } : {}),
+      ...(elicitation.handler ? { elicitation: elicitation.handler } : {}),
+      ...(elicitation.applyDefaults ? { elicitationDefaults: true } : {}),
       ...(init.roots ? { roots: init.roots.map((r) => ({ ...r })) } : {}),
       processStarted: (pid) => {
         if (!this.disposed) this.guard.add(pid);
@@ -99,9 +118,14 @@ export class McpPool {
     if (failures.length === 1) throw failures[0];
     if (failures.length > 1) {
       const messages = failures.map((f) => (f instanceof Error ? f.message : String(f)));
-      throw new BatonError("MCP_ERROR", `${failures.length} MCP servers failed to start:\n${messages.join("\n")}`, {
-        details: { failures: failures.map((f) => (f instanceof BatonError ? f.toJSON() : String(f))) },
-      });
+      const auth = failures.every((f) => f instanceof BatonError && f.code === "MCP_AUTH_REQUIRED");
+      throw new BatonError(
+        auth ? "MCP_AUTH_REQUIRED" : "MCP_ERROR",
+        `${failures.length} MCP servers failed to start:\n${messages.join("\n")}`,
+        {
+          details: { failures: failures.map((f) => (f instanceof BatonError ? f.toJSON() : String(f))) },
+        },
+      );
     }
     return buildToolEntries(
       names.map((name) => ({ server: name, service: this.entry(name).systemId, tools: this.snapshot(name).context.tools })),
@@ -144,15 +168,32 @@ export class McpPool {
         });
         const found = lookupRegistry(registry, trimmed);
         if (!found) throw unknownServerError(registry, trimmed);
-        return resolveRegistryEntry(registry, found.key, found.entry);
+        return resolveRegistryEntry(registry, found.key, found.entry, this.init.env ?? process.env);
       }
     }
     return resolveDirectSpec(spec);
   }
 
+  private objectId(value: object): number {
+    let id = this.objectIds.get(value);
+    if (id === undefined) {
+      id = this.nextObjectId++;
+      this.objectIds.set(value, id);
+    }
+    return id;
+  }
+
+  /** Specs that reach one server the same way, with the same approval rule and authorization, share a service. */
+  private identityOf(server: ResolvedServer): string {
+    const approval = server.approve ? `fn:${this.objectId(server.approve)}` : approvalKey(server.approval);
+    const auth = server.connect.kind === "http" ? authKey(server.connect.auth, (p) => this.objectId(p)) : "";
+    return JSON.stringify([server.identity, approval, auth]);
+  }
+
   /** Returns the name of the running service for this server, spawning it if needed. */
   private start(server: ResolvedServer): string {
-    const existing = this.byIdentity.get(server.identity);
+    const identity = this.identityOf(server);
+    const existing = this.byIdentity.get(identity);
     if (existing !== undefined) {
       const entry = this.entry(existing);
       const snapshot = entry.ref.getSnapshot() as ServiceSnapshot;
@@ -163,17 +204,36 @@ export class McpPool {
     let name = server.name;
     for (let n = 2; this.entries.has(name); n++) name = `${server.name}_${n}`;
     const systemId = `mcp:${name}`;
+    const connect = server.connect;
+    const deps: ConnectionDeps = {
+      server: name,
+      fix: authFix(connect.kind === "http" ? connect.auth : { kind: "none" }, server.ref),
+      connect,
+      hooks: this.hooks,
+      ...(server.approve ? { approve: server.approve } : {}),
+    };
+    if (connect.kind === "http") {
+      const open = this.init.onAuthorizationUrl;
+      deps.authorize = (onAuthorizing) =>
+        openAuthSession(connect.auth, {
+          server: name,
+          url: connect.url,
+          store: this.tokenStore,
+          timeoutMs: this.settings.authorizationTimeoutMs,
+          onAuthorizing,
+          ...(open ? { open } : {}),
+        });
+    }
+    const logic = mcpServiceMachine.provide({ actors: { connection: mcpConnection(deps), replies: mcpReplies } });
     const input: McpServiceInput = {
       name,
-      service: systemId,
-      label: server.label,
-      connect: server.connect,
+      mode: connect.kind === "stdio" ? "stdio" : connect.transport,
       settings: this.settings,
-      hooks: this.hooks,
+      approval: server.approval,
     };
-    const ref = this.init.spawn(mcpServiceMachine, systemId, input);
+    const ref = this.init.spawn(logic, systemId, input);
     this.entries.set(name, { name, systemId, server, ref });
-    this.byIdentity.set(server.identity, name);
+    this.byIdentity.set(identity, name);
     return name;
   }
 
@@ -185,6 +245,25 @@ export class McpPool {
 
   private snapshot(name: string): ServiceSnapshot {
     return this.entry(name).ref.getSnapshot() as ServiceSnapshot;
+  }
+
+  private startError(entry: PoolEntry, error: McpFailure | undefined): BatonError {
+    const { name, server } = entry;
+    if (error?.auth) {
+      const fix = authFix(server.connect.kind === "http" ? server.connect.auth : { kind: "none" }, server.ref);
+      return new BatonError("MCP_AUTH_REQUIRED", authRequiredText(name, error.auth, fix), {
+        details: {
+          server: name,
+          spec: server.label,
+          reason: error.auth.reason,
+          ...(error.auth.scope ? { scope: error.auth.scope } : {}),
+          ...(fix.kind === "login" || fix.kind === "disabled" ? { fix: loginCommand(fix.ref) } : {}),
+        },
+      });
+    }
+    return new BatonError("MCP_ERROR", startFailureText(name, server.label, error), {
+      details: { server: name, spec: server.label, ...(error?.stderr ? { stderr: error.stderr } : {}) },
+    });
   }
 
   private whenReady(name: string, signal: AbortSignal | undefined): Promise<void> {
@@ -205,14 +284,8 @@ export class McpPool {
         const snapshot = entry.ref.getSnapshot() as ServiceSnapshot;
         const status = mcpServiceStatus(snapshot);
         if (status === "ready") finish();
-        else if (status === "failed") {
-          const error = snapshot.context.lastError;
-          finish(
-            new BatonError("MCP_ERROR", startFailureText(name, entry.server.label, error), {
-              details: { server: name, spec: entry.server.label, ...(error?.stderr ? { stderr: error.stderr } : {}) },
-            }),
-          );
-        } else if (status === "stopped") finish(new BatonError("CLOSED", `MCP server "${name}" was stopped`));
+        else if (status === "failed") finish(this.startError(entry, snapshot.context.lastError));
+        else if (status === "stopped") finish(new BatonError("CLOSED", `MCP server "${name}" was stopped`));
       };
       signal?.addEventListener("abort", onAbort, { once: true });
       subscription = entry.ref.subscribe({ next: check, error: (error: unknown) => finish(error), complete: check });

@@ -22,14 +22,6 @@ export class ProcessGuard {
     this.pids.delete(pid);
   }
 
-  get size(): number {
-    return this.pids.size;
-  }
-
-  get installed(): boolean {
-    return this.handlers !== undefined;
-  }
-
   /** Removes the handlers (the pool is closed and its processes are gone). */
   dispose(): void {
     if (!this.handlers) return;

@@ -1,14 +1,17 @@
 /**
  * The MCP service actor (systemId `mcp:<name>`, DESIGN §2): one per server, shared by every
  * agent of every team. connecting → ready → reconnecting → failed (+ stopped). It answers
- * TOOL.CALL / TOOL.CANCEL (src/protocol.ts) and LIST_TOOLS, keeps the tool list (refreshed on
- * tools/list_changed), queues calls while the server restarts, and replies to every call exactly
- * once. Decisions only: the connection itself is the actors/mcpConnection.ts child.
+ * TOOL.CALL / TOOL.CANCEL (machines/tools/protocol.ts), keeps the tool list (refreshed on
+ * tools/list_changed), decides which calls need approval, queues calls while the server
+ * restarts, and replies to every call exactly once. A statechart only: the connection (child
+ * `connection-<gen>`, logic provided by the pool) does the I/O, the outbox (`replies`) stamps
+ * and delivers the answers. Messages: ./protocol.ts.
  */
-import { type AnyActorRef, assign, enqueueActions, setup } from "xstate";
-import { type ConnectionHooks, type ConnectionInput, type ConnectionReport, mcpConnection } from "../../actors/mcp/connection.js";
-import { type McpSettings, restartDelay } from "../../src/mcp/options.js";
+import { assign, enqueueActions, fromCallback, setup } from "xstate";
+import { approvalFor, needsApprovalText } from "../../src/mcp/approval.js";
+import { restartDelay } from "../../src/mcp/options.js";
 import {
+  authorizationTimeoutText,
   cancelledText,
   connectionLostText,
   connectTimeoutText,
@@ -16,23 +19,23 @@ import {
   unavailableText,
   waitExpiredText,
 } from "../../src/mcp/serviceMessages.js";
-import type { ConnectConfig, TransportKind } from "../../src/mcp/spec.js";
-import { buildToolEntries, type McpToolInfo } from "../../src/mcp/toolNames.js";
-import type { ToolEntry } from "../../src/tools/toolEntry.js";
+import type { TransportKind } from "../../src/mcp/spec.js";
+import type { McpToolInfo } from "../../src/mcp/toolNames.js";
+import { transportOrder } from "../../src/mcp/transports.js";
+import type { Content } from "../../src/transcript/index.js";
 import { extend } from "../../src/util/extend.js";
-import { type AnySystem, actorAt } from "../deliver.js";
-import type { ToolCallEvent, ToolCancelEvent, ToolResultEvent } from "../tools/protocol.js";
+import type { ToolCallEvent } from "../tools/protocol.js";
+import type {
+  ConnectionCommand,
+  ConnectionInput,
+  McpFailure,
+  McpServiceEvent,
+  McpServiceInput,
+  McpServiceStatus,
+  ReplyCommand,
+} from "./protocol.js";
 
-export interface McpServiceInput {
-  name: string;
-  /** The service's systemId (`mcp:<name>`), for the tool entries it lists. */
-  service: string;
-  /** Command line or URL, for messages. */
-  label: string;
-  connect: ConnectConfig;
-  settings: McpSettings;
-  hooks: ConnectionHooks;
-}
+export type { McpServiceInput, McpServiceStatus } from "./protocol.js";
 
 interface PendingCall {
   callId: string;
@@ -41,7 +44,8 @@ interface PendingCall {
   replyTo: string;
   timeoutMs: number;
   samplingModel?: string;
-  startedAt: number;
+  /** The user's approval function must be asked before the call is made. */
+  checkApproval?: true;
 }
 
 export interface McpServiceContext extends McpServiceInput {
@@ -49,61 +53,56 @@ export interface McpServiceContext extends McpServiceInput {
   /** Restarts since the server was last ready. */
   attempts: number;
   tools: McpToolInfo[];
+  /** The transport of the last connection that worked. */
   transport?: TransportKind;
   pid?: number;
   inFlight: Record<string, PendingCall>;
   waiting: PendingCall[];
-  listWaiters: AnyActorRef[];
-  lastError?: { message: string; stderr: string };
+  lastError?: McpFailure;
 }
-
-export type ListToolsEvent = { type: "LIST_TOOLS"; replyTo: AnyActorRef };
-export type ToolsEvent = { type: "TOOLS"; server: string; tools: ToolEntry[]; error?: string };
-export type McpServiceEvent =
-  | ToolCallEvent
-  | ToolCancelEvent
-  | ListToolsEvent
-  | ConnectionReport
-  | { type: "WAIT.EXPIRED"; callId: string }
-  | { type: "RETRY" }
-  | { type: "SHUTDOWN" };
 
 /** The part of XState's action enqueuer the helpers below use. */
 interface Enqueue {
-  (action: () => void): void;
-  sendTo(to: AnyActorRef | string, event: { type: string; [key: string]: unknown } | ToolResultEvent): void;
+  sendTo(to: string, event: ReplyCommand | ConnectionCommand): void;
 }
 
 const connId = (gen: number) => `connection-${gen}`;
+const OUTBOX = "replies";
 
-function reply(enqueue: Enqueue, system: AnySystem, call: PendingCall, content: string, isError: boolean): void {
-  const at = Date.now();
-  const result: ToolResultEvent = {
-    type: "TOOL.RESULT",
-    callId: call.callId,
-    content,
-    isError,
-    ms: performance.now() - call.startedAt,
-    at,
-  };
-  const to = actorAt(system, call.replyTo);
-  if (to) enqueue.sendTo(to, result);
-}
-
-function entriesOf(context: McpServiceContext): ToolEntry[] {
-  return buildToolEntries([{ server: context.name, service: context.service, tools: context.tools }]);
+function reply(
+  enqueue: Enqueue,
+  call: Pick<PendingCall, "callId" | "replyTo">,
+  content: Content,
+  isError: boolean,
+  needsApproval?: true,
+): void {
+  const command: ReplyCommand = { type: "REPLY", callId: call.callId, replyTo: call.replyTo, content, isError };
+  if (needsApproval) command.needsApproval = true;
+  enqueue.sendTo(OUTBOX, command);
 }
 
 function send(enqueue: Enqueue, context: McpServiceContext, call: PendingCall): void {
-  enqueue.sendTo(connId(context.gen), {
-    type: "CALL",
-    callId: call.callId,
-    name: call.name,
-    args: call.args,
-    timeoutMs: call.timeoutMs,
-    ...(call.samplingModel ? { samplingModel: call.samplingModel } : {}),
-  });
+  const command: ConnectionCommand = { type: "CALL", callId: call.callId, name: call.name, args: call.args, timeoutMs: call.timeoutMs };
+  if (call.samplingModel) command.samplingModel = call.samplingModel;
+  if (call.checkApproval) command.checkApproval = true;
+  enqueue.sendTo(connId(context.gen), command);
 }
+
+function pendingCall(event: ToolCallEvent, context: McpServiceContext, checkApproval: boolean): PendingCall {
+  const call: PendingCall = {
+    callId: event.callId,
+    name: event.name,
+    args: event.args ?? {},
+    replyTo: event.replyTo,
+    timeoutMs: event.timeoutMs ?? context.settings.callTimeoutMs,
+  };
+  if (event.samplingModel) call.samplingModel = event.samplingModel;
+  if (checkApproval) call.checkApproval = true;
+  return call;
+}
+
+/** The error calls get while the server is down (or cannot be authorized). */
+const downText = (context: McpServiceContext) => unavailableText(context.name, context.lastError);
 
 export const mcpServiceMachine = setup({
   types: {
@@ -111,14 +110,26 @@ export const mcpServiceMachine = setup({
     events: {} as McpServiceEvent,
     input: {} as McpServiceInput,
   },
-  actors: { mcpConnection },
+  actors: {
+    // Provided by the pool (actors/mcp/connection.ts and actors/mcp/replies.ts); tests provide stubs.
+    connection: fromCallback<ConnectionCommand, ConnectionInput>(() => {
+      throw new Error("mcpServiceMachine: provide the `connection` actor");
+    }),
+    replies: fromCallback<ReplyCommand>(() => {
+      throw new Error("mcpServiceMachine: provide the `replies` actor");
+    }),
+  },
   delays: {
     connectTimeout: ({ context }) => context.settings.connectTimeoutMs,
+    authorizationTimeout: ({ context }) => context.settings.authorizationTimeoutMs,
     backoff: ({ context }) => restartDelay(context.settings.restart, context.attempts),
     heartbeat: ({ context }) => context.settings.heartbeatMs,
   },
   guards: {
     current: ({ context, event }) => "gen" in event && event.gen === context.gen,
+    /** An authorization problem: restarting cannot fix it, a person must act. */
+    currentAuthFailure: ({ context, event }) =>
+      event.type === "CONN.FAILED" && event.gen === context.gen && event.failure.auth !== undefined,
     httpWithCalls: ({ context }) => context.transport !== "stdio" && Object.keys(context.inFlight).length > 0,
     noCalls: ({ context }) => Object.keys(context.inFlight).length === 0,
     restartsLeft: ({ context }) => context.attempts <= context.settings.restart.maxAttempts,
@@ -128,47 +139,44 @@ export const mcpServiceMachine = setup({
       const gen = context.gen + 1;
       const input: ConnectionInput = {
         gen,
-        server: context.name,
-        connect: context.connect,
-        ...(context.transport ? { preferred: context.transport } : {}),
+        transports: transportOrder(context.mode, context.transport),
         connectTimeoutMs: context.settings.connectTimeoutMs,
+        authorizationTimeoutMs: context.settings.authorizationTimeoutMs,
         probeTimeoutMs: context.settings.probeTimeoutMs,
-        hooks: context.hooks,
       };
       enqueue.assign({ gen });
-      enqueue.spawnChild("mcpConnection", { id: connId(gen), input });
+      enqueue.spawnChild("connection", { id: connId(gen), input });
     }),
     stopConnection: enqueueActions(({ context, enqueue }) => {
       enqueue.stopChild(connId(context.gen));
     }),
     probe: enqueueActions(({ context, enqueue }) => {
-      enqueue.sendTo(connId(context.gen), { type: "PROBE" });
+      enqueue.sendTo(connId(context.gen), { type: "PROBE" } satisfies ConnectionCommand);
     }),
     storeReady: assign(({ event }) => {
       if (event.type !== "CONN.READY") return {};
       return { tools: event.tools, transport: event.transport, attempts: 0, lastError: undefined, pid: event.pid };
     }),
-    storeError: assign(({ context, event }) => {
-      if (event.type === "CONN.FAILED" || event.type === "CONN.CLOSED")
-        return { lastError: { message: event.message, stderr: event.stderr } };
-      return { lastError: { message: connectTimeoutText(context.settings.connectTimeoutMs), stderr: context.lastError?.stderr ?? "" } };
+    storeFailure: assign(({ event }) => (event.type === "CONN.FAILED" || event.type === "CONN.CLOSED" ? { lastError: event.failure } : {})),
+    storeTimeout: assign(({ context }, params: { authorizing: boolean }) => {
+      const ms = params.authorizing ? context.settings.authorizationTimeoutMs : context.settings.connectTimeoutMs;
+      const message = params.authorizing ? authorizationTimeoutText(ms) : connectTimeoutText(ms);
+      return { lastError: { message, stderr: context.lastError?.stderr ?? "" } };
     }),
     storeTools: assign(({ event }) => (event.type === "CONN.TOOLS" ? { tools: event.tools } : {})),
     countAttempt: assign(({ context }) => ({ attempts: context.attempts + 1 })),
     resetAttempts: assign({ attempts: 0 }),
-    /** A new call: answered at once when cancelled or failed, sent when ready, else queued. */
-    accept: enqueueActions(({ context, event, enqueue, system }, params: { mode: "send" | "queue" | "fail" }) => {
+    /**
+     * A new call: answered at once when it needs approval or the server is down, sent when
+     * ready, else queued until the server is back (bounded by the call's timeout).
+     */
+    accept: enqueueActions(({ context, event, enqueue }, params: { mode: "send" | "queue" | "fail" }) => {
       if (event.type !== "TOOL.CALL") return;
-      const call: PendingCall = {
-        callId: event.callId,
-        name: event.name,
-        args: event.args ?? {},
-        replyTo: event.replyTo,
-        timeoutMs: event.timeoutMs ?? context.settings.callTimeoutMs,
-        ...(event.samplingModel ? { samplingModel: event.samplingModel } : {}),
-        startedAt: performance.now(),
-      };
-      if (params.mode === "fail") return reply(enqueue, system, call, unavailableText(context.name, context.lastError), true);
+      enqueue.sendTo(OUTBOX, { type: "REPLY.START", callId: event.callId } satisfies ReplyCommand);
+      const approval = event.approved === true ? "no" : approvalFor(context.approval, event.name);
+      if (approval === "yes") return reply(enqueue, event, needsApprovalText(event.name), false, true);
+      const call = pendingCall(event, context, approval === "ask");
+      if (params.mode === "fail") return reply(enqueue, call, downText(context), true);
       if (params.mode === "send") {
         enqueue.assign({ inFlight: extend(context.inFlight, { [call.callId]: call }) });
         send(enqueue, context, call);
@@ -177,7 +185,7 @@ export const mcpServiceMachine = setup({
         enqueue.raise({ type: "WAIT.EXPIRED", callId: call.callId }, { delay: call.timeoutMs, id: `wait:${call.callId}` });
       }
     }),
-    /** Ready again: the queued calls go out, list requests get their answer. */
+    /** Ready again: the queued calls go out. */
     flush: enqueueActions(({ context, enqueue }) => {
       const inFlight = { ...context.inFlight };
       for (const call of context.waiting) {
@@ -185,95 +193,82 @@ export const mcpServiceMachine = setup({
         inFlight[call.callId] = call;
         send(enqueue, context, call);
       }
-      const tools = entriesOf(context);
-      for (const replyTo of context.listWaiters) enqueue.sendTo(replyTo, { type: "TOOLS", server: context.name, tools });
-      enqueue.assign({ inFlight, waiting: [], listWaiters: [] });
+      enqueue.assign({ inFlight, waiting: [] });
     }),
-    result: enqueueActions(({ context, event, enqueue, system }) => {
+    result: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== "CONN.RESULT") return;
       const call = context.inFlight[event.callId];
       if (!call) return;
       const { [event.callId]: _done, ...rest } = context.inFlight;
       enqueue.assign({ inFlight: rest });
-      reply(enqueue, system, call, event.content, event.isError);
+      reply(enqueue, call, event.content, event.isError, event.needsApproval);
       if (event.suspect) enqueue.sendTo(connId(context.gen), { type: "PROBE" });
     }),
-    cancel: enqueueActions(({ context, event, enqueue, system }) => {
+    cancel: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== "TOOL.CANCEL") return;
       const running = context.inFlight[event.callId];
       if (running) {
         const { [event.callId]: _cancelled, ...rest } = context.inFlight;
         enqueue.assign({ inFlight: rest });
         enqueue.sendTo(connId(context.gen), { type: "CANCEL", callId: event.callId });
-        reply(enqueue, system, running, cancelledText(), true);
+        reply(enqueue, running, cancelledText(), true);
         return;
       }
       const queued = context.waiting.find((c) => c.callId === event.callId);
       if (queued) {
         enqueue.cancel(`wait:${queued.callId}`);
         enqueue.assign({ waiting: context.waiting.filter((c) => c !== queued) });
-        reply(enqueue, system, queued, cancelledText(), true);
+        reply(enqueue, queued, cancelledText(), true);
       }
     }),
-    expire: enqueueActions(({ context, event, enqueue, system }) => {
+    expire: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== "WAIT.EXPIRED") return;
       const queued = context.waiting.find((c) => c.callId === event.callId);
       if (!queued) return;
       enqueue.assign({ waiting: context.waiting.filter((c) => c !== queued) });
-      reply(enqueue, system, queued, waitExpiredText(context.name, queued.timeoutMs), true);
+      reply(enqueue, queued, waitExpiredText(context.name, queued.timeoutMs), true);
     }),
     /** The connection died under the calls in flight: each gets an error now, none hangs. */
-    failInFlight: enqueueActions(({ context, event, enqueue, system }) => {
-      const reason = event.type === "CONN.CLOSED" ? event.message : "connection lost";
+    failInFlight: enqueueActions(({ context, event, enqueue }) => {
+      const reason = event.type === "CONN.CLOSED" ? event.failure.message : "connection lost";
       const restart = { next: context.attempts + 1, max: context.settings.restart.maxAttempts };
       const text = connectionLostText(context.name, context.transport, reason, restart);
-      for (const call of Object.values(context.inFlight)) reply(enqueue, system, call, text, true);
+      for (const call of Object.values(context.inFlight)) reply(enqueue, call, text, true);
       enqueue.assign({ inFlight: {} });
     }),
-    /** Given up (or never started): queued calls and list requests get their answer. */
-    failWaiting: enqueueActions(({ context, enqueue, system }) => {
-      const text = unavailableText(context.name, context.lastError);
+    /** Given up (or never started): queued calls get their answer. */
+    failWaiting: enqueueActions(({ context, enqueue }) => {
+      const text = downText(context);
       for (const call of context.waiting) {
         enqueue.cancel(`wait:${call.callId}`);
-        reply(enqueue, system, call, text, true);
+        reply(enqueue, call, text, true);
       }
-      for (const replyTo of context.listWaiters) {
-        enqueue.sendTo(replyTo, { type: "TOOLS", server: context.name, tools: [], error: text });
-      }
-      enqueue.assign({ waiting: [], listWaiters: [] });
+      enqueue.assign({ waiting: [] });
     }),
-    shutdown: enqueueActions(({ context, enqueue, system }) => {
+    shutdown: enqueueActions(({ context, enqueue }) => {
       const text = shutdownText(context.name);
       for (const call of [...Object.values(context.inFlight), ...context.waiting]) {
         enqueue.cancel(`wait:${call.callId}`);
-        reply(enqueue, system, call, text, true);
-      }
-      for (const replyTo of context.listWaiters) {
-        enqueue.sendTo(replyTo, { type: "TOOLS", server: context.name, tools: [], error: text });
+        reply(enqueue, call, text, true);
       }
       enqueue.stopChild(connId(context.gen));
-      enqueue.assign({ inFlight: {}, waiting: [], listWaiters: [] });
+      enqueue.assign({ inFlight: {}, waiting: [] });
     }),
-    listNow: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== "LIST_TOOLS") return;
-      const error = context.lastError && !context.tools.length ? unavailableText(context.name, context.lastError) : undefined;
-      enqueue.sendTo(event.replyTo, { type: "TOOLS", server: context.name, tools: entriesOf(context), ...(error ? { error } : {}) });
-    }),
-    listLater: assign(({ context, event }) =>
-      event.type === "LIST_TOOLS" ? { listWaiters: [...context.listWaiters, event.replyTo] } : {},
-    ),
   },
 }).createMachine({
   id: "mcpService",
   context: ({ input }) => ({
-    ...input,
+    name: input.name,
+    mode: input.mode,
+    settings: input.settings,
+    approval: input.approval,
     gen: 0,
     attempts: 0,
     tools: [],
     inFlight: {},
     waiting: [],
-    listWaiters: [],
   }),
+  invoke: { id: OUTBOX, src: "replies" },
   initial: "connecting",
   on: {
     "TOOL.CANCEL": { actions: "cancel" },
@@ -285,20 +280,38 @@ export const mcpServiceMachine = setup({
   states: {
     connecting: {
       entry: "startConnection",
+      initial: "starting",
       on: {
         "TOOL.CALL": { actions: { type: "accept", params: { mode: "queue" } } },
-        LIST_TOOLS: { actions: "listLater" },
         "CONN.READY": { guard: "current", target: "ready", actions: ["storeReady", "flush"] },
-        "CONN.FAILED": { guard: "current", target: "failed", actions: ["storeError", "stopConnection"] },
+        "CONN.FAILED": { guard: "current", target: "failed", actions: ["storeFailure", "stopConnection"] },
       },
-      after: { connectTimeout: { target: "failed", actions: ["storeError", "stopConnection"] } },
+      states: {
+        starting: {
+          on: { "CONN.AUTHORIZING": { guard: "current", target: "authorizing" } },
+          after: {
+            connectTimeout: {
+              target: "#mcpService.failed",
+              actions: [{ type: "storeTimeout", params: { authorizing: false } }, "stopConnection"],
+            },
+          },
+        },
+        // A person is authorizing in a browser: wait for them, not for the connect timeout.
+        authorizing: {
+          after: {
+            authorizationTimeout: {
+              target: "#mcpService.failed",
+              actions: [{ type: "storeTimeout", params: { authorizing: true } }, "stopConnection"],
+            },
+          },
+        },
+      },
     },
     ready: {
       initial: "idle",
       on: {
         "TOOL.CALL": { actions: { type: "accept", params: { mode: "send" } } },
-        LIST_TOOLS: { actions: "listNow" },
-        "CONN.CLOSED": { guard: "current", target: "reconnecting", actions: ["storeError", "stopConnection", "failInFlight"] },
+        "CONN.CLOSED": { guard: "current", target: "reconnecting", actions: ["storeFailure", "stopConnection", "failInFlight"] },
         "CONN.SUSPECT": { guard: "current", actions: "probe" },
       },
       states: {
@@ -314,7 +327,6 @@ export const mcpServiceMachine = setup({
       initial: "backoff",
       on: {
         "TOOL.CALL": { actions: { type: "accept", params: { mode: "queue" } } },
-        LIST_TOOLS: { actions: "listNow" },
       },
       states: {
         backoff: {
@@ -329,9 +341,14 @@ export const mcpServiceMachine = setup({
           entry: "startConnection",
           on: {
             "CONN.READY": { guard: "current", target: "#mcpService.ready", actions: ["storeReady", "flush"] },
-            "CONN.FAILED": { guard: "current", target: "backoff", actions: ["storeError", "stopConnection"] },
+            "CONN.FAILED": [
+              { guard: "currentAuthFailure", target: "#mcpService.failed", actions: ["storeFailure", "stopConnection"] },
+              { guard: "current", target: "backoff", actions: ["storeFailure", "stopConnection"] },
+            ],
           },
-          after: { connectTimeout: { target: "backoff", actions: ["storeError", "stopConnection"] } },
+          after: {
+            connectTimeout: { target: "backoff", actions: [{ type: "storeTimeout", params: { authorizing: false } }, "stopConnection"] },
+          },
         },
       },
     },
@@ -339,7 +356,6 @@ export const mcpServiceMachine = setup({
       entry: "failWaiting",
       on: {
         "TOOL.CALL": { actions: { type: "accept", params: { mode: "fail" } } },
-        LIST_TOOLS: { actions: "listNow" },
         RETRY: { target: "connecting", actions: "resetAttempts" },
       },
     },
@@ -349,8 +365,6 @@ export const mcpServiceMachine = setup({
     },
   },
 });
-
-export type McpServiceStatus = "connecting" | "ready" | "reconnecting" | "failed" | "stopped";
 
 /** The public status of a service actor's snapshot. */
 export function mcpServiceStatus(snapshot: { status: string; matches: (state: McpServiceStatus) => boolean }): McpServiceStatus {

@@ -1,8 +1,13 @@
 /**
- * MCP tool results as the text a model reads: text content joined, structured content as JSON
- * (unless the text blocks already carry it: the same JSON, or every value of it), images, audio
- * and resources summarised.
+ * MCP tool results as the content a model reads (issue 15): text blocks as text, images as image
+ * parts (the types every provider takes; others as a short placeholder), audio as a placeholder,
+ * embedded resources as their text, structured content as JSON (unless the text blocks already
+ * carry it: the same JSON, or every value of it). Pure.
  */
+import type { Content, ContentPart } from "../transcript/index.js";
+
+/** Image types every provider adapter accepts in a tool result. */
+const IMAGE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
 
 function byteSize(base64: string): number {
   const padding = base64.endsWith("==") ? 2 : base64.endsWith("=") ? 1 : 0;
@@ -78,20 +83,49 @@ function carries(texts: readonly string[], structured: unknown): boolean {
   return texts.length > 0 && leaves(structured).every((leaf) => joined.includes(leaf));
 }
 
-/** The text of a `tools/call` result and whether the server marked it as an error. */
-export function toolResultText(result: unknown): { content: string; isError: boolean } {
+function imagePart(block: Record<string, unknown>): ContentPart | undefined {
+  const mediaType = str(block["mimeType"]);
+  const data = str(block["data"]);
+  if (!mediaType || !data || !IMAGE_TYPES.has(mediaType.toLowerCase())) return undefined;
+  return { type: "image", data, mediaType: mediaType.toLowerCase() };
+}
+
+/**
+ * The content of a `tools/call` result and whether the server marked it as an error: a string
+ * when it is all text, else parts (adjacent text joined by newlines, images in place).
+ */
+export function toolResultContent(result: unknown): { content: Content; isError: boolean } {
   if (!result || typeof result !== "object") return { content: String(result ?? ""), isError: false };
   const r = result as Record<string, unknown>;
   const isError = r["isError"] === true;
   const blocks = Array.isArray(r["content"]) ? (r["content"] as unknown[]) : [];
-  const parts = blocks.map(contentBlockText).filter((t) => t !== "");
+  const pieces: Array<string | ContentPart> = [];
+  for (const block of blocks) {
+    const image =
+      block && typeof block === "object" && (block as { type?: unknown }).type === "image"
+        ? imagePart(block as Record<string, unknown>)
+        : undefined;
+    if (image) pieces.push(image);
+    else {
+      const text = contentBlockText(block);
+      if (text !== "") pieces.push(text);
+    }
+  }
   const structured = r["structuredContent"];
   if (structured !== undefined && structured !== null) {
     const textBlocks = blocks.filter((b) => (b as { type?: unknown })?.type === "text").map((b) => (b as { text?: string }).text ?? "");
-    if (!carries(textBlocks, structured)) parts.push(JSON.stringify(structured));
+    if (!carries(textBlocks, structured)) pieces.push(JSON.stringify(structured));
   }
-  if (parts.length === 0 && "toolResult" in r) parts.push(JSON.stringify(r["toolResult"])); // pre-2025 servers
-  return { content: parts.join("\n"), isError };
+  if (pieces.length === 0 && "toolResult" in r) pieces.push(JSON.stringify(r["toolResult"])); // pre-2025 servers
+  if (pieces.every((p) => typeof p === "string")) return { content: pieces.join("\n"), isError };
+  const parts: ContentPart[] = [];
+  for (const piece of pieces) {
+    const last = parts.at(-1);
+    if (typeof piece !== "string") parts.push(piece);
+    else if (last?.type === "text") parts[parts.length - 1] = { type: "text", text: `${last.text}\n${piece}` };
+    else parts.push({ type: "text", text: piece });
+  }
+  return { content: parts, isError };
 }
 
 /** An error thrown by a call (JSON-RPC error, timeout, transport failure) as tool result text. */

@@ -1,10 +1,9 @@
 /**
  * The MCP registry: `mcp.json` in the common `{ "mcpServers": { name: entry } }` format (the
  * VS Code `{ "servers": … }` spelling is accepted too). Names may be `org/name` slugs; a bare
- * `name` also finds a unique `org/name`. Entries may use `${VAR}` / `${VAR:-default}`.
+ * `name` also finds a unique `org/name`. Entries may use `${VAR}` / `${VAR:-default}`. Pure:
+ * reading the file is actors/mcp/registryFile.ts.
  */
-import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { BatonError } from "../errors.js";
 import { type HttpTransportMode, httpServer, type ResolvedServer, stdioServer } from "./spec.js";
@@ -34,22 +33,18 @@ function entriesOf(value: unknown, origin: string): Record<string, unknown> {
   });
 }
 
-/**
- * Loads the registry. `undefined` means `./mcp.json` in `cwd` when that file exists, else an
- * empty registry.
- */
-export async function loadRegistry(source: RegistrySource | undefined, cwd: string = process.cwd()): Promise<McpRegistry> {
-  if (source !== undefined && typeof source !== "string") {
-    return { origin: "the mcpRegistry object", baseDir: cwd, entries: entriesOf(source, "object") };
-  }
-  const file = source === undefined ? path.join(cwd, "mcp.json") : path.resolve(cwd, source);
-  if (source === undefined && !existsSync(file)) return { origin: `none (no mcp.json in ${cwd})`, baseDir: cwd, entries: {} };
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw registryError(`Cannot read MCP registry ${file}: ${(error as Error).message}`, { registry: file }, error);
-  }
+/** A registry given as an object (`mcpRegistry: { mcpServers: … }`). */
+export function registryFromObject(source: unknown, cwd: string): McpRegistry {
+  return { origin: "the mcpRegistry object", baseDir: cwd, entries: entriesOf(source, "object") };
+}
+
+/** No registry: no mcp.json in the working directory. */
+export function emptyRegistry(cwd: string): McpRegistry {
+  return { origin: `none (no mcp.json in ${cwd})`, baseDir: cwd, entries: {} };
+}
+
+/** The registry in the text of `file`. */
+export function registryFromText(text: string, file: string): McpRegistry {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -57,6 +52,10 @@ export async function loadRegistry(source: RegistrySource | undefined, cwd: stri
     throw registryError(`MCP registry ${file} is not valid JSON: ${(error as Error).message}`, { registry: file }, error);
   }
   return { origin: file, baseDir: path.dirname(file), entries: entriesOf(parsed, file) };
+}
+
+export function registryReadError(file: string, error: unknown): BatonError {
+  return registryError(`Cannot read MCP registry ${file}: ${(error as Error).message}`, { registry: file }, error);
 }
 
 /** Finds the entry for `name`: exact key, then case-insensitive, then a unique `org/<name>`. */
@@ -89,7 +88,7 @@ export function unknownServerError(registry: McpRegistry, name: string): BatonEr
 }
 
 /** Expands `${VAR}` and `${VAR:-default}` from `env`. */
-export function expandVars(value: string, env: NodeJS.ProcessEnv, where: string): string {
+export function expandVars(value: string, env: Readonly<Record<string, string | undefined>>, where: string): string {
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, fallback: string | undefined) => {
     const found = env[name];
     if (found !== undefined && found !== "") return found;
@@ -117,7 +116,7 @@ export function resolveRegistryEntry(
   registry: McpRegistry,
   key: string,
   entry: unknown,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>>,
 ): ResolvedServer {
   const where = `MCP registry entry "${key}" (${registry.origin})`;
   if (!entry || typeof entry !== "object" || Array.isArray(entry)) {
@@ -134,7 +133,9 @@ export function resolveRegistryEntry(
     const transport = HTTP_TYPES[type];
     if (!transport) throw registryError(`${where} has unknown type "${type}" (use "http", "streamable-http" or "sse")`, { name: key });
     const headers = xRecord(stringRecord(e["headers"], `${where} "headers"`));
-    return httpServer({ url: x(url), ...(headers ? { headers } : {}), name, transport });
+    const auth = e["auth"] === undefined ? {} : { auth: expandAuth(e["auth"], x) };
+    const approval = e["requireApproval"] === undefined ? {} : { requireApproval: registryApproval(e["requireApproval"], where) };
+    return httpServer({ url: x(url), ...(headers ? { headers } : {}), name, transport, ...auth, ...approval }, where, key);
   }
   if (typeof e["command"] === "string") {
     if (e["args"] !== undefined && !Array.isArray(e["args"])) throw registryError(`${where} "args" must be an array`, { name: key });
@@ -143,7 +144,33 @@ export function resolveRegistryEntry(
     const args = ((e["args"] as unknown[] | undefined) ?? []).map((a) => x(String(a)));
     const envVars = xRecord(stringRecord(e["env"], `${where} "env"`));
     const cwd = typeof e["cwd"] === "string" ? path.resolve(registry.baseDir, x(e["cwd"])) : undefined;
-    return stdioServer({ command, args, ...(envVars ? { env: envVars } : {}), ...(cwd ? { cwd } : {}), name });
+    const approval = e["requireApproval"] === undefined ? {} : { requireApproval: registryApproval(e["requireApproval"], where) };
+    const server = stdioServer(
+      {
+        command,
+        args,
+        ...(envVars ? { env: envVars } : {}),
+        ...(cwd ? { cwd } : {}),
+        name,
+        ...approval,
+        ...(e["auth"] === undefined ? {} : { auth: e["auth"] }),
+      },
+      where,
+    );
+    return { ...server, ref: key };
   }
   throw registryError(`${where} must have "command" (stdio) or "url" (HTTP)`, { name: key });
+}
+
+/** `requireApproval` in mcp.json: `true` or a list of tool names (a function cannot be written in JSON). */
+function registryApproval(value: unknown, where: string): true | string[] {
+  if (value === true || (Array.isArray(value) && value.every((t) => typeof t === "string"))) return value as true | string[];
+  if (value === false) return [];
+  throw registryError(`${where} "requireApproval" must be true, false or a list of tool names`, {});
+}
+
+/** `auth` in mcp.json with `${VAR}` expanded in its strings (secrets belong in the environment). */
+function expandAuth(value: unknown, expand: (text: string) => string): unknown {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "string" ? expand(v) : v]));
 }

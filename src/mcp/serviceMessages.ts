@@ -21,6 +21,16 @@ export function connectionLostText(
   return `${what}; ${next} The call may not have completed: call the tool again if it is still needed.`;
 }
 
+/** Why a connection that was ready is gone (CONN.CLOSED). */
+export function closedText(server: string, transport: TransportKind | undefined): string {
+  return transport === "stdio" ? `MCP server "${server}" exited` : `The connection to MCP server "${server}" was closed by the server`;
+}
+
+/** A ping the server did not answer: the connection counts as lost. */
+export function lostText(server: string, reason: string): string {
+  return `Lost the connection to MCP server "${server}": ${reason}`;
+}
+
 export function unavailableText(server: string, error: { message: string; stderr: string } | undefined): string {
   const reason = error ? `: ${error.message}` : "";
   const lines = error?.stderr ? error.stderr.split("\n").slice(-5).join("\n").slice(-600) : "";
@@ -38,6 +48,19 @@ export function cancelledText(): string {
 
 export function shutdownText(server: string): string {
   return `MCP server "${server}" was shut down (the runner is closing); the call did not complete.`;
+}
+
+export function callTimeoutText(server: string, tool: string, ms: number): string {
+  return `MCP server "${server}" did not answer ${tool} within ${ms} ms (no result and no progress); the call was cancelled.`;
+}
+
+export function authorizationTimeoutText(ms: number): string {
+  return `nobody finished authorizing it within ${Math.round(ms / 1000)} s`;
+}
+
+export function requireApprovalErrorText(server: string, tool: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `The requireApproval function of MCP server "${server}" threw for ${tool}: ${message}. The call was not made.`;
 }
 
 export function connectTimeoutText(ms: number): string {

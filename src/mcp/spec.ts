@@ -3,12 +3,33 @@
  * service actor uses. Pure: no I/O.
  */
 import { BatonError } from "../errors.js";
+import { type ApprovalRule, approvalRule, type RequireApproval } from "./approval.js";
+import { type AuthConfig, type McpAuth, resolveAuth } from "./auth/config.js";
 import { formatCommandLine, parseCommandLine } from "./commandLine.js";
 
-export type McpServerSpec =
-  | string
-  | { command: string; args?: string[]; env?: Record<string, string>; cwd?: string; name?: string }
-  | { url: string; headers?: Record<string, string>; name?: string };
+/** A server baton starts and talks to over stdio. */
+export interface McpStdioServerSpec {
+  command: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  name?: string;
+  /** Calls that need a person's approval before they run: every tool, these tools, or as a function decides. */
+  requireApproval?: RequireApproval;
+}
+
+/** A server reached over HTTP: Streamable HTTP, falling back to SSE unless `transport` says which. */
+export interface McpHttpServerSpec {
+  url: string;
+  headers?: Record<string, string>;
+  name?: string;
+  transport?: HttpTransportMode;
+  /** How baton authorizes: OAuth from the token store by default (`baton mcp login`); see McpAuth. */
+  auth?: McpAuth;
+  requireApproval?: RequireApproval;
+}
+
+export type McpServerSpec = string | McpStdioServerSpec | McpHttpServerSpec;
 
 /** How to reach an HTTP server: Streamable HTTP first with SSE fallback, or one of them only. */
 export type HttpTransportMode = "auto" | "streamable-http" | "sse";
@@ -16,18 +37,34 @@ export type HttpTransportMode = "auto" | "streamable-http" | "sse";
 /** The transport a connection ended up using. */
 export type TransportKind = "stdio" | "streamable-http" | "sse";
 
+/** How a server is reached, as the service knows it: stdio, or which HTTP transports may be tried. */
+export type ServerTransport = "stdio" | HttpTransportMode;
+
 export type ConnectConfig =
   | { kind: "stdio"; command: string; args: string[]; env?: Record<string, string>; cwd?: string }
-  | { kind: "http"; url: string; headers?: Record<string, string>; transport: HttpTransportMode };
+  | { kind: "http"; url: string; headers?: Record<string, string>; transport: HttpTransportMode; auth: AuthConfig };
 
 export interface ResolvedServer {
   /** Preferred server name (made unique by the pool). */
   name: string;
-  /** Equal for specs that reach the same server the same way: the pool reuses the connection. */
+  /**
+   * Equal for specs that reach the same server the same way: the pool reuses the connection.
+   * Functions and providers are not in it: the pool adds their identity.
+   */
   identity: string;
   /** The command line or URL, for messages. */
   label: string;
+  /** How a person names the server to `baton mcp login`: its registry name, else its URL. */
+  ref: string;
   connect: ConnectConfig;
+  approval: ApprovalRule;
+  /** The user's `requireApproval` function (approval is `ask`). */
+  approve?: (tool: string, args: Record<string, unknown>) => boolean | Promise<boolean>;
+}
+
+function approvalOf(value: unknown, where: string): Pick<ResolvedServer, "approval" | "approve"> {
+  const approval = approvalRule(value, where);
+  return approval.kind === "ask" ? { approval, approve: value as NonNullable<ResolvedServer["approve"]> } : { approval };
 }
 
 const NAME_MAX = 32;
@@ -130,15 +167,30 @@ function identityOf(connect: ConnectConfig): string {
   return JSON.stringify(["http", connect.url, sortedRecord(connect.headers) ?? null, connect.transport]);
 }
 
-export function stdioServer(config: {
-  command: string;
-  args?: readonly string[];
-  env?: Record<string, string>;
-  cwd?: string;
-  name?: string;
-}): ResolvedServer {
+/** What `where` says in errors about a spec: its name, or what it starts. */
+function specWhere(config: { name?: string | undefined; command?: string; url?: string }): string {
+  return `MCP server ${JSON.stringify(config.name ?? config.url ?? config.command)}`;
+}
+
+export function stdioServer(
+  config: {
+    command: string;
+    args?: readonly string[];
+    env?: Record<string, string>;
+    cwd?: string;
+    name?: string;
+    requireApproval?: unknown;
+    auth?: unknown;
+  },
+  where: string = specWhere(config),
+): ResolvedServer {
   if (typeof config.command !== "string" || config.command.trim() === "") {
     throw new BatonError("INVALID_OPTIONS", "MCP server spec has an empty command", { details: { spec: config } });
+  }
+  if (config.auth !== undefined) {
+    throw new BatonError("INVALID_OPTIONS", `${where}: auth applies to HTTP servers only; a stdio server takes credentials in its env`, {
+      details: { command: config.command },
+    });
   }
   const args = [...(config.args ?? [])].map(String);
   const env = sortedRecord(config.env);
@@ -149,20 +201,29 @@ export function stdioServer(config: {
     ...(env ? { env } : {}),
     ...(config.cwd ? { cwd: config.cwd } : {}),
   };
+  const label = formatCommandLine(config.command, args);
   return {
     name: config.name ? sanitizeServerName(config.name) : nameFromCommand(config.command, args),
     identity: identityOf(connect),
-    label: formatCommandLine(config.command, args),
+    label,
+    ref: label,
     connect,
+    ...approvalOf(config.requireApproval, where),
   };
 }
 
-export function httpServer(config: {
-  url: string;
-  headers?: Record<string, string>;
-  name?: string;
-  transport?: HttpTransportMode;
-}): ResolvedServer {
+export function httpServer(
+  config: {
+    url: string;
+    headers?: Record<string, string>;
+    name?: string;
+    transport?: HttpTransportMode;
+    auth?: unknown;
+    requireApproval?: unknown;
+  },
+  where: string = specWhere(config),
+  ref?: string,
+): ResolvedServer {
   let url: URL;
   try {
     url = new URL(config.url);
@@ -172,13 +233,23 @@ export function httpServer(config: {
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new BatonError("INVALID_OPTIONS", `MCP server URL must be http(s): ${config.url}`, { details: { url: config.url } });
   }
+  url.hash = "";
   const headers = sortedRecord(config.headers);
-  const connect: ConnectConfig = { kind: "http", url: url.href, ...(headers ? { headers } : {}), transport: config.transport ?? "auto" };
+  const auth = resolveAuth(config.auth, where);
+  const connect: ConnectConfig = {
+    kind: "http",
+    url: url.href,
+    ...(headers ? { headers } : {}),
+    transport: config.transport ?? "auto",
+    auth,
+  };
   return {
     name: config.name ? sanitizeServerName(config.name) : nameFromUrl(url.href),
     identity: identityOf(connect),
     label: url.href,
+    ref: ref ?? url.href,
     connect,
+    ...approvalOf(config.requireApproval, where),
   };
 }
 

@@ -2,8 +2,8 @@
  * How MCP tools are offered to models (DESIGN §5): names valid for every provider
  * (^[a-zA-Z0-9_-]{1,64}$), prefixed `<server>__` only where two servers of one list clash.
  */
-import { createHash } from "node:crypto";
 import type { ToolEntry } from "../tools/toolEntry.js";
+import { shortHash, TOOL_NAME_MAX, toolNameChars } from "../tools/toolName.js";
 
 /** A tool as an MCP server lists it (the parts baton uses). */
 export interface McpToolInfo {
@@ -13,16 +13,9 @@ export interface McpToolInfo {
   inputSchema: Record<string, unknown>;
 }
 
-export const TOOL_NAME_MAX = 64;
-export const VALID_TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
-
-function shortHash(text: string): string {
-  return createHash("sha256").update(text).digest("hex").slice(0, 8);
-}
-
 /** Replaces characters providers reject; names longer than 64 keep a hash of the original. */
 export function sanitizeToolName(raw: string): string {
-  const cleaned = raw.replace(/[^a-zA-Z0-9_-]/g, "_");
+  const cleaned = toolNameChars(raw);
   const name = cleaned === "" ? "tool" : cleaned;
   if (name.length <= TOOL_NAME_MAX) return name;
   return `${name.slice(0, TOOL_NAME_MAX - 9)}_${shortHash(raw)}`;

@@ -1,21 +1,20 @@
 import type { ToolSpec } from "../providers/types.js";
+import { TOOL_NAME_MAX, toolNameChars } from "./toolName.js";
 
 export type HandoffMode = "transfer" | "delegate" | "both";
 
-const MAX_NAME = 64;
-
 function toolSuffix(agent: string): string {
-  return agent.replace(/[^a-zA-Z0-9_-]/g, "_");
+  return toolNameChars(agent);
 }
 
 /** `transfer_to_<agent name with non [a-zA-Z0-9_-] replaced by _>`, at most 64 characters. */
 export function transferToolName(agent: string): string {
-  return `transfer_to_${toolSuffix(agent)}`.slice(0, MAX_NAME);
+  return `transfer_to_${toolSuffix(agent)}`.slice(0, TOOL_NAME_MAX);
 }
 
 /** `ask_<agent name …>`: the delegation tool for an agent. */
 export function delegateToolName(agent: string): string {
-  return `ask_${toolSuffix(agent)}`.slice(0, MAX_NAME);
+  return `ask_${toolSuffix(agent)}`.slice(0, TOOL_NAME_MAX);
 }
 
 export interface HandoffTarget {
@@ -41,7 +40,7 @@ export function handoffTools(peers: readonly HandoffPeer[], mode: HandoffMode): 
   const targets = new Map<string, HandoffTarget>();
   const add = (base: string, target: HandoffTarget, spec: Omit<ToolSpec, "name">) => {
     let name = base;
-    for (let n = 2; targets.has(name); n++) name = `${base.slice(0, MAX_NAME - String(n).length - 1)}_${n}`;
+    for (let n = 2; targets.has(name); n++) name = `${base.slice(0, TOOL_NAME_MAX - String(n).length - 1)}_${n}`;
     targets.set(name, target);
     specs.push({ name, ...spec });
   };

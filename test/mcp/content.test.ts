@@ -1,39 +1,68 @@
 import { describe, expect, it } from "vitest";
-import { callErrorText, contentBlockText, toolResultText } from "../../src/mcp/content.js";
+import { callErrorText, contentBlockText, toolResultContent } from "../../src/mcp/content.js";
 import { pickSamplingModel, toCreateMessageResult, toSampleRequest } from "../../src/mcp/sampling.js";
 
-describe("tool results as text", () => {
+describe("tool results as content", () => {
   it("joins text blocks and keeps the error flag", () => {
     expect(
-      toolResultText({
+      toolResultContent({
         content: [
           { type: "text", text: "a" },
           { type: "text", text: "b" },
         ],
       }),
     ).toEqual({ content: "a\nb", isError: false });
-    expect(toolResultText({ content: [{ type: "text", text: "bad path" }], isError: true })).toEqual({
+    expect(toolResultContent({ content: [{ type: "text", text: "bad path" }], isError: true })).toEqual({
       content: "bad path",
       isError: true,
     });
-    expect(toolResultText({ content: [] })).toEqual({ content: "", isError: false });
+    expect(toolResultContent({ content: [] })).toEqual({ content: "", isError: false });
   });
 
   it("adds structured content as JSON unless a text block already carries it", () => {
     const weather = { temperature: 33, conditions: "Cloudy" };
     expect(
-      toolResultText({ content: [{ type: "text", text: JSON.stringify(weather, null, 2) }], structuredContent: weather }).content,
+      toolResultContent({ content: [{ type: "text", text: JSON.stringify(weather, null, 2) }], structuredContent: weather }).content,
     ).toBe(JSON.stringify(weather, null, 2));
-    expect(toolResultText({ content: [{ type: "text", text: "Weather:" }], structuredContent: weather }).content).toBe(
+    expect(toolResultContent({ content: [{ type: "text", text: "Weather:" }], structuredContent: weather }).content).toBe(
       `Weather:\n${JSON.stringify(weather)}`,
     );
-    expect(toolResultText({ content: [], structuredContent: { n: 1 } }).content).toBe('{"n":1}');
+    expect(toolResultContent({ content: [], structuredContent: { n: 1 } }).content).toBe('{"n":1}');
     // server-filesystem's form: the text, and the same text wrapped as structured content
-    expect(toolResultText({ content: [{ type: "text", text: "file body" }], structuredContent: { content: "file body" } }).content).toBe(
+    expect(toolResultContent({ content: [{ type: "text", text: "file body" }], structuredContent: { content: "file body" } }).content).toBe(
       "file body",
     );
-    expect(toolResultText({ content: [{ type: "text", text: "Done: 3" }], structuredContent: { count: 3, ok: true } }).content).toBe(
+    expect(toolResultContent({ content: [{ type: "text", text: "Done: 3" }], structuredContent: { count: 3, ok: true } }).content).toBe(
       'Done: 3\n{"count":3,"ok":true}',
+    );
+  });
+
+  it("keeps images as image parts in place, and turns audio and resources into text", () => {
+    const png = Buffer.from("not really a png").toString("base64");
+    expect(
+      toolResultContent({
+        content: [
+          { type: "text", text: "Here it is:" },
+          { type: "image", data: png, mimeType: "image/png" },
+          { type: "text", text: "a" },
+          { type: "audio", data: "AAAA", mimeType: "audio/wav" },
+          { type: "resource", resource: { uri: "demo://r/1", mimeType: "text/plain", text: "hello" } },
+        ],
+      }),
+    ).toEqual({
+      content: [
+        { type: "text", text: "Here it is:" },
+        { type: "image", data: png, mediaType: "image/png" },
+        { type: "text", text: "a\n[audio: audio/wav, 3 B]\n[resource demo://r/1 (text/plain)]\nhello" },
+      ],
+      isError: false,
+    });
+    // A type no provider takes stays a placeholder; a result with no image stays plain text.
+    expect(toolResultContent({ content: [{ type: "image", data: png, mimeType: "image/svg+xml" }] }).content).toBe(
+      "[image: image/svg+xml, 16 B]",
+    );
+    expect(toolResultContent({ content: [{ type: "audio", data: "AAAA", mimeType: "audio/wav" }] }).content).toBe(
+      "[audio: audio/wav, 3 B]",
     );
   });
 

@@ -9,7 +9,6 @@ import path from "node:path";
 import { afterEach } from "vitest";
 import { type AnyActorLogic, type AnyActorRef, createActor, enqueueActions, fromCallback, setup } from "xstate";
 import { McpPool, type McpPoolInit } from "../../actors/mcp/pool.js";
-import type { ToolsEvent } from "../../machines/mcp/service.js";
 import type { ToolCallEvent, ToolResultEvent } from "../../machines/tools/protocol.js";
 import type { SampleFn } from "../../src/mcp/sampling.js";
 
@@ -37,12 +36,11 @@ const hostMachine = setup({ types: { events: {} as HostEvent } }).createMachine(
   },
 });
 
-/** Collects what services send back: TOOL.RESULT and TOOLS events. */
-function collectorLogic(onResult: (result: ToolResultEvent) => void, onTools: (event: ToolsEvent) => void) {
-  return fromCallback<ToolResultEvent | ToolsEvent>(({ receive }) => {
+/** Collects the TOOL.RESULT events services send back. */
+function collectorLogic(onResult: (result: ToolResultEvent) => void) {
+  return fromCallback<ToolResultEvent>(({ receive }) => {
     receive((event) => {
       if (event.type === "TOOL.RESULT") onResult(event);
-      else if (event.type === "TOOLS") onTools(event);
     });
   });
 }
@@ -63,8 +61,6 @@ export interface Harness {
     args?: Record<string, unknown>,
     extra?: Partial<ToolCallEvent>,
   ): { callId: string; result: Promise<ToolResultEvent> };
-  /** Sends LIST_TOOLS to `mcp:<server>` and waits for the TOOLS answer. */
-  listTools(server: string): Promise<ToolsEvent>;
   close(): Promise<void>;
 }
 
@@ -90,38 +86,39 @@ export function createHarness(init: Partial<McpPoolInit> = {}): Harness {
   const samples: Harness["samples"] = [];
   const waiters = new Map<string, (result: ToolResultEvent) => void>();
   const early = new Map<string, ToolResultEvent>();
-  const toolsWaiters: Array<(event: ToolsEvent) => void> = [];
   root.send({
     type: "SPAWN",
     systemId: "test:collector",
-    logic: collectorLogic(
-      (result) => {
-        const waiter = waiters.get(result.callId);
-        if (waiter) waiter(result);
-        else early.set(result.callId, result);
-      },
-      (event) => toolsWaiters.shift()?.(event),
-    ),
+    logic: collectorLogic((result) => {
+      const waiter = waiters.get(result.callId);
+      if (waiter) waiter(result);
+      else early.set(result.callId, result);
+    }),
     input: undefined,
   });
-  const collector = root.system.get("test:collector") as AnyActorRef;
   const sample: SampleFn = async (model, request) => {
     samples.push({ model, request });
     return { model, text: `sampled by ${model}: ${request.messages.map((m) => m.text).join(" | ")}`, stopReason: "stop" };
   };
-  const pool = new McpPool({
-    sample,
-    ...init,
-    spawn: (logic, systemId, input) => {
-      spawned.push(systemId);
-      root.send({ type: "SPAWN", logic, systemId, input });
-      return root.system.get(systemId) as AnyActorRef;
-    },
-    stopChild: (systemId) => {
-      const ref = root.system.get(systemId) as AnyActorRef | undefined;
-      if (ref) root.send({ type: "STOP", ref });
-    },
-  });
+  let pool: McpPool;
+  try {
+    pool = new McpPool({
+      sample,
+      ...init,
+      spawn: (logic, systemId, input) => {
+        spawned.push(systemId);
+        root.send({ type: "SPAWN", logic, systemId, input });
+        return root.system.get(systemId) as AnyActorRef;
+      },
+      stopChild: (systemId) => {
+        const ref = root.system.get(systemId) as AnyActorRef | undefined;
+        if (ref) root.send({ type: "STOP", ref });
+      },
+    });
+  } catch (error) {
+    root.stop(); // bad options: nothing else was started
+    throw error;
+  }
   const service = (name: string) => {
     const ref = root.system.get(`mcp:${name}`) as AnyActorRef | undefined;
     if (!ref) throw new Error(`no service mcp:${name}`);
@@ -156,11 +153,6 @@ export function createHarness(init: Partial<McpPoolInit> = {}): Harness {
     service,
     start,
     call: (server, tool, args, extra) => start(server, tool, args, extra).result,
-    listTools: (server) =>
-      new Promise<ToolsEvent>((resolve) => {
-        toolsWaiters.push(resolve);
-        service(server).send({ type: "LIST_TOOLS", replyTo: collector });
-      }),
     close: async () => {
       await pool.close();
       root.stop();

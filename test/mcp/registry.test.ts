@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadRegistry } from "../../actors/mcp/registryFile.js";
 import { BatonError } from "../../src/errors.js";
-import { expandVars, loadRegistry, lookupRegistry, resolveRegistryEntry, unknownServerError } from "../../src/mcp/registry.js";
+import { expandVars, lookupRegistry, resolveRegistryEntry, unknownServerError } from "../../src/mcp/registry.js";
 
 let dir: string;
 beforeEach(() => {
@@ -106,16 +107,47 @@ describe("registry entries", () => {
       { type: "sse", url: "http://h/sse", headers: { Authorization: "Bearer ${K}" } },
       { K: "k" },
     );
-    expect(sse.connect).toEqual({ kind: "http", url: "http://h/sse", headers: { Authorization: "Bearer k" }, transport: "sse" });
+    expect(sse.connect).toEqual({
+      kind: "http",
+      url: "http://h/sse",
+      headers: { Authorization: "Bearer k" },
+      transport: "sse",
+      auth: { kind: "oauth" },
+    });
     const http = resolveRegistryEntry(registry, "remote", { serverUrl: "https://r.example/mcp", name: "renamed" }, {});
     expect(http.connect).toMatchObject({ kind: "http", transport: "auto" });
     expect(http.name).toBe("renamed");
   });
 
+  it("takes auth (with ${VAR} in its strings) and requireApproval, and names the entry in errors", () => {
+    const entry = {
+      url: "https://crm.example/mcp",
+      auth: { type: "client_credentials", clientId: "svc", clientSecret: "${CRM_SECRET}" },
+      requireApproval: ["delete"],
+    };
+    const server = resolveRegistryEntry(registry, "acme/crm", entry, { CRM_SECRET: "from-env" });
+    expect(server.connect).toMatchObject({ auth: { kind: "client_credentials", clientId: "svc", clientSecret: "from-env" } });
+    expect(server.approval).toEqual({ kind: "tools", tools: ["delete"] });
+    expect(server.ref).toBe("acme/crm");
+    expect(resolveRegistryEntry(registry, "a", { url: "https://a/mcp", auth: false, requireApproval: true }, {})).toMatchObject({
+      connect: { auth: { kind: "none" } },
+      approval: { kind: "always" },
+    });
+    expect(() => resolveRegistryEntry(registry, "a", { url: "https://a/mcp", auth: { type: "magic" } }, {})).toThrow(
+      /^MCP registry entry "a" \(\/cfg\/mcp.json\): auth type must be "oauth" or "client_credentials"/,
+    );
+    expect(() => resolveRegistryEntry(registry, "a", { command: "x", requireApproval: "all" }, {})).toThrow(
+      /"requireApproval" must be true, false or a list/,
+    );
+    expect(() => resolveRegistryEntry(registry, "a", { command: "x", auth: { clientId: "c" } }, {})).toThrow(
+      /auth applies to HTTP servers only/,
+    );
+  });
+
   it("rejects disabled, unknown-type, shapeless entries and unset variables", () => {
-    expect(() => resolveRegistryEntry(registry, "x", { command: "a", disabled: true })).toThrow(/is disabled/);
-    expect(() => resolveRegistryEntry(registry, "x", { url: "http://h", type: "ws" })).toThrow(/unknown type "ws"/);
-    expect(() => resolveRegistryEntry(registry, "x", { args: [] })).toThrow(/must have "command" \(stdio\) or "url"/);
+    expect(() => resolveRegistryEntry(registry, "x", { command: "a", disabled: true }, {})).toThrow(/is disabled/);
+    expect(() => resolveRegistryEntry(registry, "x", { url: "http://h", type: "ws" }, {})).toThrow(/unknown type "ws"/);
+    expect(() => resolveRegistryEntry(registry, "x", { args: [] }, {})).toThrow(/must have "command" \(stdio\) or "url"/);
     expect(() => expandVars("${NOPE_NOT_SET}", {}, "entry")).toThrow(/NOPE_NOT_SET/);
   });
 });

@@ -63,7 +63,7 @@ describe("server names", () => {
 describe("spec resolution", () => {
   it("treats http(s) strings as URLs and the rest as command lines", () => {
     const http = resolveDirectSpec("https://example.com/mcp");
-    expect(http.connect).toEqual({ kind: "http", url: "https://example.com/mcp", transport: "auto" });
+    expect(http.connect).toEqual({ kind: "http", url: "https://example.com/mcp", transport: "auto", auth: { kind: "oauth" } });
     const stdio = resolveDirectSpec(`FOO=1 npx -y "@modelcontextprotocol/server-memory"`);
     expect(stdio.connect).toEqual({
       kind: "stdio",

@@ -30,7 +30,12 @@ describe("server-everything over stdio", () => {
     const weather = await h.call("everything", "get-structured-content", { location: "Chicago" });
     expect(JSON.parse(weather.content as string)).toEqual({ temperature: 36, conditions: "Light rain / drizzle", humidity: 82 });
     const image = await h.call("everything", "get-tiny-image", {});
-    expect(image.content).toMatch(/^Here's the image you requested:\n\[image: image\/png, [\d.]+ KB\]\nThe image above is the MCP logo\.$/);
+    expect(image.isError).toBe(false);
+    expect(image.content).toEqual([
+      { type: "text", text: "Here's the image you requested:" },
+      { type: "image", mediaType: "image/png", data: expect.stringMatching(/^iVBORw0KGgo[A-Za-z0-9+/]+=*$/) },
+      { type: "text", text: "The image above is the MCP logo." },
+    ]);
     const bad = await h.call("everything", "get-sum", { a: "not a number" });
     expect(bad.isError).toBe(true);
     expect(bad.content).toMatch(/Input validation error|invalid/i);
@@ -46,16 +51,6 @@ describe("server-everything over stdio", () => {
     expect(h.service("everything")).toBe(ref);
     expect(pidOf(h, "everything")).toBe(pid);
     expect(again.some((t) => t.spec.name === "echo")).toBe(true);
-  });
-
-  it("answers LIST_TOOLS with the server's entries", async () => {
-    const h = open();
-    await h.pool.ensure([everything]);
-    const reply = await h.listTools("everything");
-    expect(reply.type).toBe("TOOLS");
-    expect(reply.server).toBe("everything");
-    expect(reply.error).toBeUndefined();
-    expect(reply.tools.find((t) => t.spec.name === "echo")?.service).toBe("mcp:everything");
   });
 
   it("lets progress notifications extend the call timeout, and times out a silent call", async () => {
@@ -128,9 +123,8 @@ describe("server-everything over stdio", () => {
         5000,
         "the refresh",
       );
-      const listed = await h.listTools("probe");
-      expect(listed.tools.map((t) => t.spec.name)).toEqual(["wait", "add_tool", "late_tool"]);
       const tools = await h.pool.ensure([spec]);
+      expect(tools.map((t) => t.spec.name)).toEqual(["wait", "add_tool", "late_tool"]);
       expect(tools.find((t) => t.spec.name === "late_tool")).toMatchObject({
         remoteName: "late.tool",
         spec: { description: "Added at runtime: added later" },
@@ -186,11 +180,32 @@ describe("server-to-client requests", () => {
     const elicited = await h.call("everything", "trigger-elicitation-request", {});
     expect(elicited.isError).toBe(false);
     expect(elicited.content).toContain("- Name: Ada Lovelace");
+    expect(elicited.content).not.toContain("dark and stormy"); // no defaults unless asked
     expect(requests[0]).toMatchObject({ serverName: "everything", message: "Please provide inputs for the following fields:" });
     expect(requests[0]!.requestedSchema).toMatchObject({ type: "object", required: ["name"] });
 
     const roots = await h.call("everything", "get-roots-list", {});
     expect(roots.content).toContain("1. project\n   URI: file:///srv/project");
+  });
+});
+
+describe("elicitation defaults", () => {
+  it("asks the SDK to fill in the requested schema's defaults with applyDefaults", async () => {
+    const h = open({
+      elicitation: { handler: async () => ({ action: "accept", content: { name: "Ada", check: true } }), applyDefaults: true },
+    });
+    await h.pool.ensure([everything]);
+    const elicited = await h.call("everything", "trigger-elicitation-request", {});
+    expect(elicited.isError).toBe(false);
+    expect(elicited.content).toContain('"firstLine": "It was a dark and stormy night."');
+    expect(elicited.content).toContain("- Name: Ada");
+    expect(elicited.content).toContain("- Favorite Integer: 42");
+  });
+
+  it("rejects an elicitation option that is neither a function nor { handler }", () => {
+    expect(() => open({ elicitation: { applyDefaults: true } as never })).toThrow(
+      "mcp.elicitation must be a function (request) => answer, or { handler, applyDefaults }",
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildToolEntries, type McpToolInfo, sanitizeToolName, toolParameters, VALID_TOOL_NAME } from "../../src/mcp/toolNames.js";
+import { buildToolEntries, type McpToolInfo, sanitizeToolName, toolParameters } from "../../src/mcp/toolNames.js";
+import { VALID_TOOL_NAME } from "../../src/tools/toolName.js";
 
 const tool = (name: string, description = `does ${name}`): McpToolInfo => ({
   name,

@@ -10,10 +10,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { AnyActorRef, InspectionEvent } from "xstate";
+import type { InspectionEvent } from "xstate";
 import { z } from "zod";
-import type { ConnectionCommand, ConnectionReport } from "../../actors/mcp/connection.js";
-import type { McpServiceEvent } from "../../machines/mcp/service.js";
+import type { ConnectionCommand, ConnectionReport, McpServiceEvent } from "../../machines/mcp/protocol.js";
 import { defineTool, Runner } from "../../src/index.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -171,7 +170,7 @@ const HAND_BUILT: Array<{ name: string; why: string; event: object }> = [
   {
     name: "CONN.CLOSED (connection → MCP service)",
     why: "needs a server that dies mid-session",
-    event: { type: "CONN.CLOSED", gen: 2, message: "Lost the connection", stderr: "boom\n" } satisfies ConnectionReport,
+    event: { type: "CONN.CLOSED", gen: 2, failure: { message: "Lost the connection", stderr: "boom\n" } } satisfies ConnectionReport,
   },
   {
     name: "CONN.SUSPECT (connection → MCP service)",
@@ -335,14 +334,5 @@ describe("every protocol message is plain data", () => {
     // SPAWN carries the logic and input of the actor to start (functions, user tools): the
     // Runner's root is told what to start, it is not a message between baton's actors.
     expect([...others].filter((o) => !/^(SPAWN|STOP) → shard$/.test(o))).toEqual([]);
-  });
-
-  // BUG (machines/mcp/service.ts, `ListToolsEvent`): LIST_TOOLS still names its reply-to actor
-  // by reference (`replyTo: AnyActorRef`), not by systemId, so it is not plain data. Issue 12
-  // lists LIST_TOOLS / TOOLS / listWaiters as test-only production paths to delete; only
-  // test/mcp/harness.ts sends it today. Delete them (or address replyTo by systemId).
-  it.fails("LIST_TOOLS addresses its reply by systemId (plain data)", () => {
-    const replyTo = { id: "x", send: () => undefined } as unknown as AnyActorRef;
-    expectPlain({ type: "LIST_TOOLS", replyTo } satisfies McpServiceEvent);
   });
 });
