@@ -1,5 +1,5 @@
 import type { ErrorData } from "./errors.js";
-import type { RunResult, RunWarning, StepRecord } from "./result.js";
+import type { Interruption, RunResult, RunWarning, StepRecord } from "./result.js";
 import type { Content } from "./transcript/index.js";
 
 export interface Tagged {
@@ -26,6 +26,12 @@ export interface RunEventMap {
   "step.finished": AtStep & { record: StepRecord };
   "run.finished": Tagged & { result: RunResult<unknown> };
   "run.failed": Tagged & { error: ErrorData; partial: RunResult<unknown> };
+  /** A tool call waits for a person's approval (one event per call). */
+  "approval.requested": Tagged & Interruption;
+  /** The run stopped to wait for approvals: its last event, instead of run.finished. */
+  "run.interrupted": Tagged & { result: RunResult<unknown> };
+  /** A run continues from its checkpoints (runner.resume, team.resume): its first event, instead of run.started. */
+  "run.resumed": Tagged & { agent: string; model: string; approved: string[]; rejected: string[] };
 }
 
 export type RunEventName = keyof RunEventMap;
@@ -51,4 +57,7 @@ export const RUN_EVENT_NAMES: readonly RunEventName[] = [
   "step.finished",
   "run.finished",
   "run.failed",
+  "approval.requested",
+  "run.interrupted",
+  "run.resumed",
 ];

@@ -2,7 +2,16 @@ import type { ErrorData } from "./errors.js";
 import type { StopReason, Usage } from "./providers/types.js";
 import type { ContentPart, Message } from "./transcript/index.js";
 
-export type RunStatus = "completed" | "max_steps" | "stopped";
+/** `interrupted`: a tool call waits for a person's approval (see `interruptions`, and runner.resume). */
+export type RunStatus = "completed" | "max_steps" | "stopped" | "interrupted";
+
+/** A tool call that waits for a person's decision. `id` (the model's tool call id) is what approve/reject name. */
+export interface Interruption {
+  id: string;
+  agent: string;
+  tool: string;
+  args: Record<string, unknown>;
+}
 
 export interface ToolCallRecord {
   id: string;
@@ -86,5 +95,7 @@ export interface RunResult<TOutput = string> {
   /** The whole provider-neutral transcript, earlier messages included. */
   messages: Message[];
   warnings: RunWarning[];
+  /** The calls waiting for a person, when `status` is `interrupted`. */
+  interruptions?: Interruption[];
   durationMs: number;
 }

@@ -4,18 +4,12 @@
  * A run's state is the fold of its records (fold.ts).
  */
 import type { ErrorData } from "../errors.js";
-import type { HandoffRecord, RunResult, RunWarning, StepRecord } from "../result.js";
+import type { HandoffRecord, Interruption, RunResult, RunWarning, StepRecord } from "../result.js";
 import type { AssistantMessage, Content, Message, ToolMessage } from "../transcript/index.js";
 
 export const CHECKPOINT_VERSION = 1;
 
-/** A call that waits for a person's decision. `id` is the model's tool call id. */
-export interface Interruption {
-  id: string;
-  agent: string;
-  tool: string;
-  args: Record<string, unknown>;
-}
+export type { Interruption };
 
 /** What the run was started with, as names: checked against the definition a resume is given. */
 export interface RunOrigin {
