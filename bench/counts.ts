@@ -18,6 +18,16 @@ export interface Counts {
   transcriptRuns: number;
   /** Idle long-lived teams. */
   teams: number[];
+  /** The latency figures: every model call answered after `ms` (a fresh process per implementation, like the scenario). */
+  latency: LatencyCounts;
+}
+
+export interface LatencyCounts {
+  ms: number;
+  warmup: number;
+  sequential: number;
+  concurrency: number;
+  perLoop: number;
 }
 
 export const FULL: Counts = {
@@ -33,6 +43,8 @@ export const FULL: Counts = {
   transcriptLengths: [10, 100, 1000],
   transcriptRuns: 50,
   teams: [1_000, 10_000],
+  // A run takes 3 × 50 ms here: 50 sequential runs are 7.5 s, the throughput loops about 1 s.
+  latency: { ms: 50, warmup: 20, sequential: 50, concurrency: 100, perLoop: 5 },
 };
 
 export const QUICK: Counts = {
@@ -47,4 +59,5 @@ export const QUICK: Counts = {
   transcriptLengths: [10, 100, 1000],
   transcriptRuns: 3,
   teams: [1_000, 10_000],
+  latency: { ms: 50, warmup: 2, sequential: 5, concurrency: 100, perLoop: 1 },
 };

@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (`-- --quick` for tiny counts): baton against the raw SDKs and the peer
- * frameworks on the same work, with the provider server in its own process. Prints the report
- * and, in a full run, writes bench/results/<date>.md (and .json).
+ * frameworks on the same work, with the provider server in its own process — at 0 ms per model
+ * call (client overhead) and at 50 ms (what a user sees) — plus baton's actor messages per run.
+ * Prints the report and, in a full run, writes bench/results/<date>.md (and .json).
  *
  * Options: --quick, --out <file.md>, --no-write, --only <raw,baton,openaiAgents,langgraph>.
  */
@@ -54,12 +55,36 @@ async function scenario(results: BenchResults, endpoints: Endpoints, counts: Cou
         const f = result.figures;
         results.scenario[impl] = [...(results.scenario[impl] ?? []), f];
         log(
-          `  [${rep + 1}/${counts.reps}] ${LABELS[impl].padEnd(22)} seq ${f.seqMedianMs.toFixed(2)} ms, ${f.throughputRps.toFixed(0)} runs/s, ` +
+          `  [${rep + 1}/${counts.reps}] ${LABELS[impl].padEnd(26)} seq ${f.seqMedianMs.toFixed(2)} ms, ${f.throughputRps.toFixed(0)} runs/s, ` +
             `cpu ${f.cpuMsPerRun.toFixed(2)} ms/run, first delta ${f.firstDeltaMs.toFixed(2)} ms${f.correct ? "" : `, WRONG: ${f.errors[0]}`}`,
         );
       } catch (error) {
         broken.add(impl);
         results.failures.push(`${LABELS[impl]}: ${errorText(error)}`);
+        log(`  ${LABELS[impl]} failed: ${errorText(error)}`);
+      }
+    }
+  }
+}
+
+async function latencyScenario(results: BenchResults, endpoints: Endpoints, counts: Counts, only: ImplementationKey[]): Promise<void> {
+  const broken = new Set<ImplementationKey>();
+  for (let rep = 0; rep < counts.reps; rep++) {
+    const order = only.map((_, i) => only[(i + rep) % only.length]!);
+    for (const impl of order) {
+      if (broken.has(impl)) continue;
+      try {
+        const result = await runTask({ kind: "latency", impl, endpoints, counts });
+        if (result.kind !== "latency") continue;
+        const f = result.figures;
+        results.latency[impl] = [...(results.latency[impl] ?? []), f];
+        log(
+          `  [${rep + 1}/${counts.reps}] ${LABELS[impl].padEnd(26)} seq ${f.seqMedianMs.toFixed(1)} ms, ${f.throughputRps.toFixed(0)} runs/s` +
+            (f.correct ? "" : `, WRONG: ${f.errors[0]}`),
+        );
+      } catch (error) {
+        broken.add(impl);
+        results.failures.push(`${LABELS[impl]} at ${counts.latency.ms} ms: ${errorText(error)}`);
         log(`  ${LABELS[impl]} failed: ${errorText(error)}`);
       }
     }
@@ -76,6 +101,7 @@ async function main(): Promise<void> {
     quick: args.quick,
     counts,
     scenario: {},
+    latency: {},
     failures: [],
     transcript: [],
     teams: [],
@@ -100,8 +126,29 @@ async function main(): Promise<void> {
         results.failures.push(`transcript length, ${LABELS[impl]}: ${errorText(error)}`);
       }
     }
+    if (args.only.includes("baton")) {
+      log("Actor messages per run (baton):");
+      try {
+        const result = await runTask({ kind: "messages", endpoints });
+        if (result.kind === "messages") {
+          results.messages = result.figures;
+          const r = result.figures.repeatRun;
+          log(`  ${r.actorToActor} actor → actor, ${r.withoutSource} without a source, ${r.total} in all`);
+          if (!result.figures.correct) results.failures.push(`actor messages: ${result.figures.errors.join("; ")}`);
+        }
+      } catch (error) {
+        results.failures.push(`actor messages: ${errorText(error)}`);
+      }
+    }
   } finally {
     await server.close();
+  }
+  const slow = await startSimServerProcess({ latencyMs: counts.latency.ms });
+  log(`Scenario at ${counts.latency.ms} ms per model call (sim server pid ${slow.pid}):`);
+  try {
+    await latencyScenario(results, { openaiBaseURL: slow.openaiBaseURL, anthropicBaseURL: slow.anthropicBaseURL }, counts, args.only);
+  } finally {
+    await slow.close();
   }
   log("MCP:");
   try {
