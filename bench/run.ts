@@ -40,6 +40,8 @@ function parseArgs(argv: string[]): Args {
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+/** A figure for the progress lines: n/a when it could not be measured. */
+const num = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
 const errorText = (error: unknown) => (error instanceof Error ? error.message.split("\n")[0]! : String(error));
 
 async function scenario(results: BenchResults, endpoints: Endpoints, counts: Counts, only: ImplementationKey[]): Promise<void> {
@@ -54,9 +56,10 @@ async function scenario(results: BenchResults, endpoints: Endpoints, counts: Cou
         if (result.kind !== "scenario") continue;
         const f = result.figures;
         results.scenario[impl] = [...(results.scenario[impl] ?? []), f];
+        if (!f.correct) results.failures.push(`${LABELS[impl]}, repetition ${rep + 1}: ${f.errors[0]}`);
         log(
-          `  [${rep + 1}/${counts.reps}] ${LABELS[impl].padEnd(26)} seq ${f.seqMedianMs.toFixed(2)} ms, ${f.throughputRps.toFixed(0)} runs/s, ` +
-            `cpu ${f.cpuMsPerRun.toFixed(2)} ms/run, first delta ${f.firstDeltaMs.toFixed(2)} ms${f.correct ? "" : `, WRONG: ${f.errors[0]}`}`,
+          `  [${rep + 1}/${counts.reps}] ${LABELS[impl].padEnd(26)} seq ${num(f.seqMedianMs, 2)} ms, ${num(f.throughputRps, 0)} runs/s, ` +
+            `cpu ${num(f.cpuMsPerRun, 2)} ms/run, first delta ${num(f.firstDeltaMs, 2)} ms${f.correct ? "" : `, WRONG: ${f.errors[0]}`}`,
         );
       } catch (error) {
         broken.add(impl);
@@ -78,8 +81,9 @@ async function latencyScenario(results: BenchResults, endpoints: Endpoints, coun
         if (result.kind !== "latency") continue;
         const f = result.figures;
         results.latency[impl] = [...(results.latency[impl] ?? []), f];
+        if (!f.correct) results.failures.push(`${LABELS[impl]} at ${counts.latency.ms} ms, repetition ${rep + 1}: ${f.errors[0]}`);
         log(
-          `  [${rep + 1}/${counts.reps}] ${LABELS[impl].padEnd(26)} seq ${f.seqMedianMs.toFixed(1)} ms, ${f.throughputRps.toFixed(0)} runs/s` +
+          `  [${rep + 1}/${counts.reps}] ${LABELS[impl].padEnd(26)} seq ${num(f.seqMedianMs, 1)} ms, ${num(f.throughputRps, 0)} runs/s` +
             (f.correct ? "" : `, WRONG: ${f.errors[0]}`),
         );
       } catch (error) {
@@ -120,7 +124,7 @@ async function main(): Promise<void> {
         const result = await runTask({ kind: "transcript", impl, endpoints, counts });
         if (result.kind === "transcript") {
           results.transcript.push(result.figures);
-          log(`  ${LABELS[impl]}: ${result.figures.points.map((p) => `${p.messages} → ${p.medianMs.toFixed(2)} ms`).join(", ")}`);
+          log(`  ${LABELS[impl]}: ${result.figures.points.map((p) => `${p.messages} → ${num(p.medianMs, 2)} ms`).join(", ")}`);
         }
       } catch (error) {
         results.failures.push(`transcript length, ${LABELS[impl]}: ${errorText(error)}`);
@@ -155,9 +159,7 @@ async function main(): Promise<void> {
     const result = await runTask({ kind: "mcp", counts });
     if (result.kind === "mcp") {
       results.mcp = result.figures;
-      log(
-        `  direct ${result.figures.direct.callMedianMs.toFixed(3)} ms, baton ${result.figures.baton.callMedianMs.toFixed(3)} ms per call`,
-      );
+      log(`  direct ${num(result.figures.direct.callMedianMs, 3)} ms, baton ${num(result.figures.baton.callMedianMs, 3)} ms per call`);
       if (result.figures.errors.length) results.failures.push(`MCP: ${result.figures.errors.join("; ")}`);
     }
   } catch (error) {
@@ -169,7 +171,7 @@ async function main(): Promise<void> {
       const result = await runTask({ kind: "teams", count });
       if (result.kind === "teams") {
         results.teams.push(result.figures);
-        log(`  ${count} teams: ${(result.figures.rssBytes / 1024 ** 2).toFixed(0)} MB RSS`);
+        log(`  ${count} teams: ${num(result.figures.rssBytes / 1024 ** 2, 0)} MB RSS`);
       }
     } catch (error) {
       results.failures.push(`${count} idle teams: ${errorText(error)}`);
