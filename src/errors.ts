@@ -10,6 +10,12 @@ export type BatonErrorCode =
   | "PROVIDER_ERROR"
   | "POLICY_ERROR"
   | "MCP_ERROR"
+  /** An MCP server needs authorization and baton has no token for it: the message names the command that fixes it. */
+  | "MCP_AUTH_REQUIRED"
+  /** The final answer did not match the run's `output` schema, after the repair turns. */
+  | "OUTPUT_INVALID"
+  /** A checkpoint names agents or tools the given definition lacks, or the run cannot be resumed here. */
+  | "RESUME_MISMATCH"
   | "SIM_SCRIPT_ERROR"
   | "CANCELLED"
   /** An event listener of the run threw: the run ends with the listener's error as its message. */
@@ -24,18 +30,19 @@ export type BatonErrorCode =
 export class BatonError extends Error {
   override readonly name = "BatonError";
   readonly code: BatonErrorCode;
+  /** The run so far (its `finalOutput` is the text written so far). */
   partial?: RunResult;
   readonly details: Record<string, unknown>;
 
   constructor(
     code: BatonErrorCode,
     message: string,
-    options: { cause?: unknown; details?: Record<string, unknown>; partial?: RunResult } = {},
+    options: { cause?: unknown; details?: Record<string, unknown>; partial?: RunResult<unknown> } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.details = options.details ?? {};
-    if (options.partial) this.partial = options.partial;
+    if (options.partial) this.partial = options.partial as RunResult;
   }
 
   /** Plain data for events and snapshots: never the cause object (it may hold request headers). */

@@ -1,27 +1,31 @@
 import type { ErrorData } from "./errors.js";
-import type { RunResult, StepRecord } from "./result.js";
+import type { RunResult, RunWarning, StepRecord } from "./result.js";
+import type { Content } from "./transcript/index.js";
 
 export interface Tagged {
   runId: string;
   teamId: string;
 }
 export interface AtStep extends Tagged {
+  /** The agent (its model id in the model-list shorthand) and its model. */
+  agent: string;
   model: string;
   step: number;
 }
 
-/** The public events, by name. Every event carries `runId`; `model` and `step` where they apply. */
+/** The public events, by name. Every event carries `runId`; `agent`, `model` and `step` where they apply. */
 export interface RunEventMap {
-  "run.started": Tagged & { input: string; models: string[]; model: string };
+  "run.started": Tagged & { input: Content; agents: string[]; models: string[]; agent: string; model: string };
   "step.started": AtStep;
   "text.delta": AtStep & { text: string };
-  "tool.called": AtStep & { callId: string; name: string; args: unknown };
-  "tool.result": AtStep & { callId: string; name: string; content: string; isError: boolean; ms: number };
+  "tool.called": AtStep & { callId: string; name: string; args: unknown; source: string };
+  "tool.result": AtStep & { callId: string; name: string; content: Content; isError: boolean; ms: number; source: string };
   "step.retry": AtStep & { attempt: number; delayMs: number; error: ErrorData };
   handoff: Tagged & { from: string; to: string; reason: string; task?: string; step: number; by: "model" | "policy" | "fallback" };
+  warning: Tagged & RunWarning;
   "step.finished": AtStep & { record: StepRecord };
-  "run.finished": Tagged & { result: RunResult };
-  "run.failed": Tagged & { error: ErrorData; partial: RunResult };
+  "run.finished": Tagged & { result: RunResult<unknown> };
+  "run.failed": Tagged & { error: ErrorData; partial: RunResult<unknown> };
 }
 
 export type RunEventName = keyof RunEventMap;
@@ -34,3 +38,17 @@ export type TextDeltaEvent = Extract<RunEvent, { type: "text.delta" }>;
 
 /** Listener signatures for eventemitter3's typed `on`. */
 export type RunEventListeners = { [K in RunEventName]: (event: { type: K } & RunEventMap[K]) => void };
+
+export const RUN_EVENT_NAMES: readonly RunEventName[] = [
+  "run.started",
+  "step.started",
+  "text.delta",
+  "tool.called",
+  "tool.result",
+  "step.retry",
+  "handoff",
+  "warning",
+  "step.finished",
+  "run.finished",
+  "run.failed",
+];

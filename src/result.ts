@@ -1,5 +1,6 @@
+import type { ErrorData } from "./errors.js";
 import type { StopReason, Usage } from "./providers/types.js";
-import type { Message } from "./transcript/index.js";
+import type { ContentPart, Message } from "./transcript/index.js";
 
 export type RunStatus = "completed" | "max_steps" | "stopped";
 
@@ -7,7 +8,10 @@ export interface ToolCallRecord {
   id: string;
   name: string;
   args: unknown;
+  /** The result as text (parts other than text as short placeholders). */
   result: string;
+  /** The result's parts, when it holds more than text (an image from an MCP tool, say). */
+  parts?: ContentPart[];
   isError: boolean;
   ms: number;
 }
@@ -15,15 +19,20 @@ export interface ToolCallRecord {
 /** One model call. */
 export interface StepRecord {
   step: number;
+  /** The agent that made the call (its model id in the model-list shorthand). */
+  agent: string;
   model: string;
   text: string;
   toolCalls: ToolCallRecord[];
   usage: Usage;
-  stopReason: StopReason;
+  /** `error` when the call failed for good (retries spent, or an unusable answer): see `error`. */
+  stopReason: StopReason | "error";
   ms: number;
+  error?: ErrorData;
 }
 
 export interface HandoffRecord {
+  /** Agent names (model ids in the model-list shorthand). */
   from: string;
   to: string;
   reason: string;
@@ -41,17 +50,33 @@ export interface ModelUsage extends Usage {
 
 export interface RunUsage extends Usage {
   byModel: Record<string, ModelUsage>;
+  byAgent: Record<string, ModelUsage>;
   /** Known only when every model used has a price in the catalog. */
   costUSD?: number;
 }
 
-export interface RunResult {
+/** Something baton changed or dropped to keep a request valid; reported once per run. */
+export interface RunWarning {
+  code: "SETTING_DROPPED" | "CONTENT_REPLACED";
+  agent: string;
+  model: string;
+  /** The setting concerned (SETTING_DROPPED). */
+  setting?: string;
+  message: string;
+}
+
+export interface RunResult<TOutput = string> {
   runId: string;
   status: RunStatus;
-  finalOutput: string;
+  /** The final answer: text, or the parsed and validated object when the run has `output`. */
+  finalOutput: TOutput;
+  /** The raw text the final agent wrote. */
+  outputText: string;
   /** Why the run ended when it did not complete (limit, policy stop). */
   reason?: string;
+  lastAgent: string;
   lastModel: string;
+  agentsUsed: string[];
   modelsUsed: string[];
   stepsUsed: number;
   steps: StepRecord[];
@@ -60,5 +85,6 @@ export interface RunResult {
   usage: RunUsage;
   /** The whole provider-neutral transcript, earlier messages included. */
   messages: Message[];
+  warnings: RunWarning[];
   durationMs: number;
 }

@@ -6,8 +6,8 @@ import type { RunResult } from "./result.js";
  * A run as it happens: an async iterable of its events (buffered, so a slow consumer loses
  * nothing), typed `.on()` listeners, and `.result`.
  */
-export class RunStream implements AsyncIterable<RunEvent> {
-  readonly result: Promise<RunResult>;
+export class RunStream<TOutput = string> implements AsyncIterable<RunEvent> {
+  readonly result: Promise<RunResult<TOutput>>;
   readonly #emitter = new EventEmitter<RunEventListeners>();
   readonly #buffer: RunEvent[] = [];
   #waiting: (() => void) | undefined;
@@ -16,7 +16,7 @@ export class RunStream implements AsyncIterable<RunEvent> {
   #iterating = false;
 
   /** @internal */
-  constructor(start: (push: (event: RunEvent) => void) => Promise<RunResult>) {
+  constructor(start: (push: (event: RunEvent) => void) => Promise<RunResult<unknown>>) {
     this.result = start((event) => {
       this.#buffer.push(event);
       this.#emitter.emit(event.type, event as never);
@@ -24,7 +24,7 @@ export class RunStream implements AsyncIterable<RunEvent> {
     }).then(
       (result) => {
         this.#end();
-        return result;
+        return result as RunResult<TOutput>;
       },
       (error: unknown) => {
         this.#error = error;

@@ -1,22 +1,29 @@
 import { randomUUID } from "node:crypto";
 import { type Actor, type AnyActorLogic, type AnyActorRef, createActor, type InspectionEvent, type Observer } from "xstate";
-import type { McpOptions, McpPool, McpServerSpec } from "../actors/mcp/pool.js";
+import type { McpPool } from "../actors/mcp/pool.js";
 import { ProviderRegistry } from "../actors/providers/registry.js";
+import { samplerOf } from "../actors/providers/sampling.js";
 import { providerService } from "../actors/providers/service.js";
-import { toolExecutor } from "../actors/tools/executor.js";
-import type { RetryOptions } from "../machines/agent/agent.js";
+import { type Clock, systemClock } from "../actors/shared/clock.js";
+import { IdleTeams } from "../actors/team/idleTeams.js";
+import { type TeamHost, TeamSession } from "../actors/team/session.js";
+import { address } from "../machines/addresses.js";
 import { type RunnerSystemEvent, runnerSystemMachine, shardOf } from "../machines/runner/system.js";
+import { DEFAULT_RETRY, type RetryOptions } from "./agent/retry.js";
 import { BatonError } from "./errors.js";
 import type { RunEvent } from "./events.js";
-import { parseModel } from "./models/modelRef.js";
-import { checkRunInput, type RunOptions, type TeamOptions } from "./options/options.js";
+import type { McpOptions } from "./mcp/options.js";
+import type { McpServerSpec } from "./mcp/spec.js";
+import { type CheckedRun, checkRunInput } from "./options/checkRun.js";
+import { type CheckedTeam, checkLimit, checkTeamOptions, read } from "./options/checkTeam.js";
+import { describeValue, isPlainObject } from "./options/describe.js";
+import type { OutputSchema, RunOptions, TeamOptions } from "./options/types.js";
 import type { ProvidersConfig } from "./providers/config.js";
-import type { Provider } from "./providers/types.js";
 import type { RunResult } from "./result.js";
 import { RunStream } from "./runStream.js";
-import { IdleTeams } from "./team/idleTeams.js";
-import { newShape, shapeKey, type TeamShape } from "./team/teamShape.js";
-import { Team, type TeamHost } from "./team.js";
+import { checkSnapshot } from "./team/snapshot.js";
+import { shapeOf, type TeamShape } from "./team/teamShape.js";
+import { type Team, teamOver } from "./team.js";
 import type { ToolEntry } from "./tools/toolEntry.js";
 
 export interface RunnerOptions {
@@ -33,41 +40,67 @@ export interface RunnerOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-const DEFAULT_RETRY: RetryOptions = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8_000 };
+/** The typed final output of options that give an `output` schema, else text. */
+export type OutputOf<O> = O extends { output: infer S extends OutputSchema } ? ReturnType<S["parse"]> : string;
+
+function checkRunnerOptions(options: unknown): RunnerOptions {
+  if (options === undefined) return {};
+  if (!isPlainObject(options)) throw new BatonError("INVALID_OPTIONS", `Runner options must be an object; got ${describeValue(options)}.`);
+  const inspect = read(options, "inspect", "Runner options");
+  if (inspect !== undefined && typeof inspect !== "function" && (typeof inspect !== "object" || inspect === null)) {
+    throw new BatonError("INVALID_OPTIONS", `inspect must be a function or an observer { next }; got ${describeValue(inspect)}.`);
+  }
+  const retry = read(options, "retry", "Runner options");
+  if (retry !== undefined) {
+    if (!isPlainObject(retry)) throw new BatonError("INVALID_OPTIONS", `retry must be an object; got ${describeValue(retry)}.`);
+    checkLimit("retry.maxRetries", retry.maxRetries, 0);
+    checkLimit("retry.baseDelayMs", retry.baseDelayMs, 0);
+    checkLimit("retry.maxDelayMs", retry.maxDelayMs, 0);
+  }
+  for (const key of ["providers", "mcp", "env"] as const) {
+    const value = read(options, key, "Runner options");
+    if (value !== undefined && (typeof value !== "object" || value === null)) {
+      throw new BatonError("INVALID_OPTIONS", `${key} must be an object; got ${describeValue(value)}.`);
+    }
+  }
+  return options as RunnerOptions;
+}
 
 /**
- * Owns one actor system for its lifetime: teams (one supervisor and one agent per model each)
- * and the MCP services they share. `close()` stops them all.
+ * Owns one actor system for its lifetime: teams (a supervisor and one actor per agent each),
+ * the provider services and the MCP services they share. `close()` stops them all.
  */
 export class Runner {
   readonly #options: RunnerOptions;
   readonly #providers: ProviderRegistry;
-  readonly #teams = new Set<Team>();
+  readonly #sessions = new Set<TeamSession>();
   /** Teams runner.run and runner.stream finished with, for the next run of the same shape. */
   readonly #idle = new IdleTeams();
-  readonly #retry: RetryOptions;
   readonly #host: TeamHost;
   #system: Actor<typeof runnerSystemMachine> | undefined;
   #mcp: McpPool | undefined;
   #closed = false;
   #teamCount = 0;
-  /** systemIds of the shared service actors started so far (provider calls, local tools). */
+  /** systemIds of the shared service actors started so far. */
   readonly #services = new Set<string>();
 
-  constructor(options: RunnerOptions = {}) {
-    this.#options = options;
-    this.#providers = new ProviderRegistry(options.providers ?? {}, options.env ?? process.env);
-    this.#retry = { ...DEFAULT_RETRY, ...(options.retry ?? {}) };
+  constructor(options?: RunnerOptions) {
+    this.#options = checkRunnerOptions(options);
+    const env = this.#options.env ?? process.env;
+    this.#providers = new ProviderRegistry(this.#options.providers ?? {}, env);
+    const retry: RetryOptions = { ...DEFAULT_RETRY, ...(this.#options.retry ?? {}) };
+    const clock: Clock = systemClock;
     this.#host = {
       spawn: (logic, systemId, input) => this.#spawn(logic, systemId, input),
       stop: (systemId) => this.#toShard({ type: "STOP", systemId }),
       provider: (name) => this.#providers.get(name),
-      providerService: (name) => this.#service(`provider:${name}`, providerService, { provider: this.#providers.get(name) }),
-      toolExecutor: () => this.#service("tool-executor", toolExecutor, undefined),
+      providerService: (name) => this.#service(address.provider(name), providerService, { provider: this.#providers.get(name) }),
       mcpTools: (specs, signal) => this.#mcpTools(specs, signal),
-      retry: this.#retry,
+      retry,
+      clock,
+      newRunId: () => randomUUID(),
       nextTeamId: () => `t${(++this.#teamCount).toString(36)}-${randomUUID().slice(0, 4)}`,
-      forget: (team) => this.#teams.delete(team),
+      forget: (session) => this.#sessions.delete(session),
     };
   }
 
@@ -75,69 +108,81 @@ export class Runner {
    * Runs one task on a new conversation and returns its result. The team's actors are kept for
    * the next run with the same options (see IdleTeams), so repeated runs spawn nothing.
    */
-  async run(options: RunOptions): Promise<RunResult> {
-    checkRunInput(options);
-    const { team, shape } = this.#runTeam(options, false);
-    return this.#runOn(team, shape, options);
+  async run<O extends RunOptions>(options: O): Promise<RunResult<OutputOf<O>>> {
+    const { run, checked } = this.#check(options);
+    const { session, shape } = this.#runSession(checked, false);
+    return this.#runOn(session, shape, run) as Promise<RunResult<OutputOf<O>>>;
   }
 
   /** Runs one task and streams its events as they happen. */
-  stream(options: RunOptions): RunStream {
-    checkRunInput(options);
-    const { team, shape } = this.#runTeam(options, true);
-    return new RunStream((push) => this.#runOn(team, shape, options, team.subscribe(push)));
+  stream<O extends RunOptions>(options: O): RunStream<OutputOf<O>> {
+    const { run, checked } = this.#check(options);
+    const { session, shape } = this.#runSession(checked, true);
+    return new RunStream((push) => this.#runOn(session, shape, run, session.subscribe(push))) as RunStream<OutputOf<O>>;
   }
 
   /** A long-lived team: its actors stay alive across `team.run()` calls. */
-  team(options: TeamOptions): Team {
-    return this.#team(options, true);
+  team<O extends TeamOptions>(options: O): Team<OutputOf<O>> {
+    this.#open();
+    const checked = checkTeamOptions(options);
+    const from = read(options, "from");
+    const restored = from === undefined ? undefined : checkSnapshot(from);
+    const session = this.#newSession(checked, true, restored);
+    return teamOver(session) as Team<OutputOf<O>>;
+  }
+
+  #open(): void {
+    if (this.#closed) throw new BatonError("CLOSED", "This Runner is closed; create a new Runner.");
+  }
+
+  #check(options: RunOptions): { run: CheckedRun; checked: CheckedTeam } {
+    this.#open();
+    const run = checkRunInput(options);
+    const checked = checkTeamOptions(options);
+    if (read(options, "from") !== undefined) {
+      throw new BatonError("INVALID_OPTIONS", "`from` continues a long-lived team: use runner.team({ …, from: snapshot }).");
+    }
+    return { run, checked };
   }
 
   /** An idle team of the same shape, or a new one. */
-  #runTeam(options: RunOptions, stream: boolean): { team: Team; shape: TeamShape | undefined } {
-    if (this.#closed) throw new BatonError("CLOSED", "This Runner is closed; create a new Runner.");
-    const key = shapeKey(options, stream);
-    const idle = key === undefined ? undefined : this.#idle.take(key, options);
-    if (idle) return idle;
-    const team = this.#team(options, stream);
-    return { team, shape: key === undefined ? undefined : newShape(key, options) };
+  #runSession(checked: CheckedTeam, stream: boolean): { session: TeamSession; shape: TeamShape | undefined } {
+    const shape = shapeOf(checked, stream);
+    const idle = shape ? this.#idle.take(shape) : undefined;
+    return { session: idle ?? this.#newSession(checked, stream), shape };
+  }
+
+  #newSession(checked: CheckedTeam, stream: boolean, restored?: ReturnType<typeof checkSnapshot>): TeamSession {
+    const session = new TeamSession(this.#host, checked, { stream, ...(restored ? { restored } : {}) });
+    this.#sessions.add(session);
+    return session;
   }
 
   /**
-   * Runs the task as a new conversation on `team`, then releases the team. `unsubscribe` ends a
+   * Runs the task as a new conversation on `session`, then releases it. `unsubscribe` ends a
    * stream's subscription first: a team back in the pool may run someone else's task at once.
    */
-  async #runOn(team: Team, shape: TeamShape | undefined, options: RunOptions, unsubscribe?: () => void): Promise<RunResult> {
+  async #runOn(session: TeamSession, shape: TeamShape | undefined, run: CheckedRun, unsubscribe?: () => void): Promise<RunResult<unknown>> {
     let finished = false;
     try {
-      const result = await team.runAsNew(options.input, runOptions(options));
+      const result = await session.run(run, true);
       finished = true;
       return result;
     } finally {
       unsubscribe?.();
-      await this.#release(team, shape, finished);
+      await this.#release(session, shape, finished);
     }
   }
 
-  /**
-   * After a run: a team whose run finished is kept for the next run of its shape; one whose run
-   * failed or was cancelled is stopped (its actors may still be winding down).
-   */
-  async #release(team: Team, shape: TeamShape | undefined, finished: boolean): Promise<void> {
-    if (finished && shape && !this.#closed) {
-      team.endSessions();
-      const { kept, evicted } = this.#idle.give(shape, team);
+  /** After a run: a team whose run finished is kept for the next run of its shape; one whose run failed or was cancelled is stopped. */
+  async #release(session: TeamSession, shape: TeamShape | undefined, finished: boolean): Promise<void> {
+    if (finished && shape && !this.#closed && !session.stopped) {
+      session.endSessions();
+      const { kept, evicted } = this.#idle.give(shape, session);
       await Promise.all(evicted.map((old) => old.stop()));
       if (kept) return;
     }
-    await team.stop();
-  }
-
-  #team(options: TeamOptions, stream: boolean): Team {
-    if (this.#closed) throw new BatonError("CLOSED", "This Runner is closed; create a new Runner.");
-    const team = new Team(this.#host, options, { stream });
-    this.#teams.add(team);
-    return team;
+    await session.stop();
   }
 
   #spawn(logic: AnyActorLogic, systemId: string, input: unknown): AnyActorRef {
@@ -170,35 +215,16 @@ export class Runner {
     if (!this.#mcp) {
       // Loaded on first use: runs without MCP servers never load the MCP SDK.
       const { McpPool } = await import("../actors/mcp/pool.js");
-      if (this.#closed) throw new BatonError("CLOSED", "This Runner is closed.");
+      this.#open();
       this.#mcp ??= new McpPool({
         ...(this.#options.mcp ?? {}),
         ...(this.#options.mcpRegistry === undefined ? {} : { registry: this.#options.mcpRegistry }),
         spawn: (logic, systemId, input) => this.#spawn(logic, systemId, input),
         stopChild: (systemId) => this.#toShard({ type: "STOP", systemId }),
-        sample: (modelId, request) => this.#sample(modelId, request),
+        sample: samplerOf((name) => this.#providers.get(name)),
       });
     }
     return this.#mcp.ensure(specs, signal ? { signal } : {});
-  }
-
-  /** Answers an MCP sampling request with one call to a model, outside any run. */
-  async #sample(
-    modelId: string,
-    request: { systemPrompt?: string; messages: Array<{ role: "user" | "assistant"; text: string }>; maxTokens?: number },
-  ): Promise<{ model: string; text: string; stopReason: string }> {
-    const ref = parseModel(modelId);
-    const provider: Provider = this.#providers.get(ref.provider);
-    const response = await provider.call({
-      modelId: ref.id,
-      model: ref.name,
-      ...(request.systemPrompt ? { system: request.systemPrompt } : {}),
-      messages: request.messages.map((m) => ({ role: m.role, content: m.text })),
-      tools: [],
-      settings: { ...ref.settings, ...(request.maxTokens ? { maxTokens: request.maxTokens } : {}) },
-      sessionId: `sampling:${modelId}`,
-    });
-    return { model: ref.id, text: response.text, stopReason: response.stopReason === "length" ? "maxTokens" : "endTurn" };
   }
 
   /** State of each MCP server (`ready`, `reconnecting`, …), for health checks. */
@@ -210,19 +236,12 @@ export class Runner {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#idle.drain(); // idle teams are in #teams too: stopped below
-    await Promise.all([...this.#teams].map((team) => team.stop()));
+    this.#idle.drain(); // idle teams are in #sessions too: stopped below
+    await Promise.all([...this.#sessions].map((session) => session.stop()));
     await this.#mcp?.close();
     this.#system?.stop();
     await this.#providers.close();
   }
-}
-
-function runOptions(options: RunOptions) {
-  return {
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.messages ? { messages: options.messages } : {}),
-  };
 }
 
 export type { RunEvent };

@@ -23,12 +23,15 @@ describe("inspection", () => {
         .filter(Boolean),
     );
     expect([...systemIds].some((id) => id?.startsWith("team:"))).toBe(true);
-    expect([...systemIds].some((id) => id?.startsWith("tools:"))).toBe(true);
+    // No local tools, no tools actor: a team starts only the actors it uses.
+    expect([...systemIds].some((id) => id?.startsWith("tools:"))).toBe(false);
     expect([...systemIds].filter((id) => id?.startsWith("agent:")).map((id) => id!.split(":").slice(2).join(":"))).toEqual([
       "sim/a",
       "sim/b",
     ]);
     const messages = new Set(events.filter((e) => e.type === "@xstate.event").map((e) => (e as { event: { type: string } }).event.type));
-    for (const type of ["RUN", "TASK", "STEP.REQUEST", "STEP.GRANT", "STEP.DONE", "HANDOFF", "FINAL"]) expect(messages).toContain(type);
+    // With no policy function a TASK carries its grant: no STEP.REQUEST / STEP.GRANT round trip.
+    for (const type of ["RUN", "TASK", "CALL", "CALL.DONE", "HANDOFF", "FINAL"]) expect(messages).toContain(type);
+    expect(messages).not.toContain("STEP.REQUEST");
   });
 });

@@ -210,12 +210,12 @@ describe("runner.run reuses an idle team of the same options", () => {
       { inspect: (event: InspectionEvent) => void (event.type === "@xstate.actor" && actors.push(event.actorRef as AnyActorRef)) },
     );
     await runner.run({ input: "x", model: "sim/a" });
-    const team = actors.filter((ref) => ref.id.startsWith("team:") || ref.id === "tools" || ref.id === "sim/a");
-    expect(team).toHaveLength(3); // supervisor, tools service, agent
+    const team = actors.filter((ref) => ref.id.startsWith("team:") || ref.id === "sim/a");
+    expect(team).toHaveLength(2); // supervisor, agent (no local tools: no tools actor)
     const status = () => team.map((ref) => ref.getSnapshot().status);
-    expect(status()).toEqual(["active", "active", "active"]);
+    expect(status()).toEqual(["active", "active"]);
     await runner.close();
-    expect(status()).toEqual(["stopped", "stopped", "stopped"]);
+    expect(status()).toEqual(["stopped", "stopped"]);
     await expect(runner.run({ input: "x", model: "sim/a" })).rejects.toMatchObject({ code: "CLOSED" });
   });
 });

@@ -102,7 +102,8 @@ describe("runner.stream", () => {
     const error = await (async () => {
       for await (const event of stream) types.push(event.type);
     })().catch((e: unknown) => e);
-    expect(types).toEqual(["run.started", "step.started", "run.failed"]);
+    // The failed step ends with step.finished (its record carries the error), then the run fails.
+    expect(types).toEqual(["run.started", "step.started", "step.finished", "run.failed"]);
     expect(error).toMatchObject({ code: "SIM_SCRIPT_ERROR" });
     await expect(stream.result).rejects.toMatchObject({ code: "SIM_SCRIPT_ERROR" });
   });

@@ -56,10 +56,14 @@ describe("long-lived teams", () => {
     const json = JSON.stringify(snapshot);
     expect(json).not.toContain("sk-secret");
     expect(snapshot).toMatchObject({
-      version: 1,
+      version: 2,
       teamId: team.id,
-      models: ["sim/a", "sim/b", "openai/gpt-4o-mini"],
-      activeModel: "sim/a",
+      agents: [
+        { name: "sim/a", model: "sim/a" },
+        { name: "sim/b", model: "sim/b" },
+        { name: "openai/gpt-4o-mini", model: "openai/gpt-4o-mini" },
+      ],
+      active: "sim/a",
       runs: 2,
       stepsUsed: 2,
       handoffs: 0,
@@ -87,7 +91,7 @@ describe("long-lived teams", () => {
     runners.push(r);
     const team = r.team({ model: ["sim/a", "sim/b"] });
     await team.run("go");
-    expect(team.snapshot().activeModel).toBe("sim/b");
+    expect(team.snapshot().active).toBe("sim/b");
     const again = r.team({ model: ["sim/a", "sim/b"], from: team.snapshot() });
     const result = await again.run("more");
     expect(result.steps.map((s) => s.model)).toEqual(["sim/b"]);

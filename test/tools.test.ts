@@ -155,7 +155,9 @@ describe("calls and actors", () => {
     expect(started.slice(before)).toEqual([]);
     // A second team shares the provider service and the tool executor: it starts only its own actors.
     await r.team({ model: "sim/m", tools: [add] }).run("third");
-    const kinds = started.slice(before).map((id) => (id.startsWith("team:") ? "supervisor" : id.startsWith("events:") ? "events" : id));
+    const kinds = started
+      .slice(before)
+      .map((id) => (id.startsWith("team:") ? "supervisor" : id.startsWith("events:") ? "events" : id.startsWith("tools:") ? "tools" : id));
     expect(kinds.sort()).toEqual(["events", "sim/m", "supervisor", "tools"]);
   });
 });

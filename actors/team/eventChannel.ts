@@ -1,35 +1,25 @@
 import { fromCallback } from "xstate";
-import { address } from "../../machines/addresses.js";
-import { actorAt } from "../../machines/deliver.js";
-import type { TextDeltaMessage } from "../../machines/team/protocol.js";
-import { listenerError, toErrorData } from "../../src/errors.js";
-import type { TextDeltaEvent } from "../../src/events.js";
+import type { ChannelMessage } from "../../machines/team/protocol.js";
+import type { RunEvent } from "../../src/events.js";
 
 export interface EventChannelInput {
   teamId: string;
-  /** Hands one event to the team's listeners; throws what a listener threw. */
-  deliver: (event: TextDeltaEvent) => void;
+  /** Hands one event to the team's listeners (the session's one delivery point). */
+  deliver: (event: RunEvent) => void;
 }
 
 /**
- * A team's event channel (`events:<team>`): streamed text goes from the provider service to the
- * listeners here, never through the supervisor's mailbox (dozens per answer, each only
- * forwarded, never decided on). A listener that throws ends the run with LISTENER_ERROR.
+ * A team's event channel (`events:<team>`): what agents and provider services report while a
+ * run streams (text deltas, tool calls and results, retries) goes to the listeners here, never
+ * through the supervisor's mailbox (dozens per answer, each only forwarded, never decided on).
  */
-export const eventChannel = fromCallback<TextDeltaMessage, EventChannelInput>(({ input, receive, system }) => {
+export const eventChannel = fromCallback<ChannelMessage, EventChannelInput>(({ input, receive }) => {
   receive((message) => {
-    const event: TextDeltaEvent = {
-      type: "text.delta",
-      runId: message.runId,
-      teamId: input.teamId,
-      model: message.model,
-      step: message.step,
-      text: message.text,
-    };
-    try {
-      input.deliver(event);
-    } catch (error) {
-      actorAt(system, address.team(input.teamId))?.send({ type: "RUN.ABORT", error: toErrorData(listenerError("text.delta", error)) });
+    if (message.type === "TEXT.DELTA") {
+      const { runId, agent, model, step, text } = message;
+      input.deliver({ type: "text.delta", runId, teamId: input.teamId, agent, model, step, text });
+    } else {
+      input.deliver({ ...message.event, teamId: input.teamId } as RunEvent);
     }
   });
 });

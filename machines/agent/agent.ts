@@ -1,99 +1,56 @@
-import { type AnyActorRef, and, assign, enqueueActions, sendParent, setup } from "xstate";
-import { assembleStep, type CallOutcome, type CallPlan, modelRequest, planToolCalls, stopReasonError } from "../../src/agent/step.js";
+/**
+ * One agent of a team (`agent:<team>:<name>`), alive as long as its team. Runs one step at a
+ * time under the supervisor's grant: call the provider (retrying with backoff), run the tool
+ * calls, report the step; then go on under the grant, ask for the next one, hand off, or answer.
+ */
+import { and, assign, enqueueActions, sendParent, setup } from "xstate";
+import { modelRequest } from "../../src/agent/request.js";
+import { retryDecision } from "../../src/agent/retry.js";
+import { stopReasonError } from "../../src/agent/step.js";
+import { toolCallIds, uniqueToolCalls } from "../../src/agent/toolCallIds.js";
+import { dispatchToolCalls, planToolCalls } from "../../src/agent/toolPlan.js";
 import { BatonError, type ErrorData, toErrorData } from "../../src/errors.js";
-import type { ModelRef } from "../../src/models/modelRef.js";
-import type {
-  CancelEvent,
-  FailedEvent,
-  ProviderAnswerEvent,
-  ProviderCallEvent,
-  StepDenyEvent,
-  StepDoneEvent,
-  StepGrantEvent,
-  TaskEvent,
-  ToolCallEvent,
-  ToolResultEvent,
-} from "../../src/protocol.js";
-import type { ModelResponse, ToolSpec, Usage } from "../../src/providers/types.js";
-import { type HandoffMode, type HandoffTarget, handoffTools } from "../../src/tools/handoffTools.js";
-import type { Message } from "../../src/transcript/index.js";
+import { handoffTools } from "../../src/tools/handoffTools.js";
 import { type EveryKeyOf, extend } from "../../src/util/extend.js";
 import { address } from "../addresses.js";
+import { actorAt } from "../deliver.js";
+import type { ProviderAnswerEvent, ProviderCallEvent } from "../providers/protocol.js";
+import type {
+  AgentCancelMessage,
+  DenyMessage,
+  FailedMessage,
+  GrantMessage,
+  ProgressMessage,
+  StepReport,
+  TaskMessage,
+} from "../team/protocol.js";
+import type { ToolResultEvent } from "../tools/protocol.js";
+import { type AgentConfig, type AgentContext, type AgentInput, callIdOf, stepOf } from "./context.js";
+import { failedReport, stepReport, withStep } from "./report.js";
 
-export interface RetryOptions {
-  /** Further attempts after a retryable failure (429, 5xx, connection). */
-  maxRetries: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-export interface AgentInput {
-  teamId: string;
-  model: ModelRef;
-  models: readonly ModelRef[];
-  handoffMode: HandoffMode;
-  /** systemId of the provider service that makes this model's calls (`provider:<name>`). */
-  providerService: string;
-  retry: RetryOptions;
-  /**
-   * Report progress (text deltas, tool calls and results) to the supervisor, which turns it into
-   * events: runner.stream and teams. runner.run has no listener, so it skips that traffic.
-   */
-  stream: boolean;
-  /** Model that answers MCP sampling requests made during this agent's tool calls. */
-  samplingModel: string;
-  toolTimeoutMs?: number;
-}
-
-/** What an agent is spawned with, plus its handoff tools: fixed for the team's life. */
-export interface AgentConfig extends AgentInput {
-  handoffTargets: ReadonlyMap<string, HandoffTarget>;
-  /** The handoff tools this model is offered. */
-  handoffSpecs: readonly ToolSpec[];
-}
-
-/**
- * The fixed part sits in one nested object: XState copies the whole context on every assign,
- * so fewer top-level fields make every step cheaper.
- */
-export interface AgentContext {
-  config: AgentConfig;
-  runId: string;
-  /** Working on a delegated subtask: no handoff or delegation tools. */
-  delegated: boolean;
-  /** What this model has seen: the transcript as of its last task plus its own steps. */
-  transcript: readonly Message[];
-  grant: StepGrantEvent | undefined;
-  response: ModelResponse | undefined;
-  stepStartedAt: number;
-  attempt: number;
-  retryDelayMs: number;
-  lastError: ErrorData | undefined;
-  plans: CallPlan[];
-  /** Tool calls waiting for a result, by correlation id. */
-  pending: Record<string, { callId: string; service: string | undefined }>;
-  outcomes: Record<string, CallOutcome>;
-  callSeq: number;
-  /** Lifetime usage of this model in its team. */
-  usage: Usage;
-  calls: number;
-}
-
-type AgentEvent = TaskEvent | CancelEvent | StepGrantEvent | StepDenyEvent | ToolResultEvent | ProviderAnswerEvent;
-
-/**
- * The id of the agent's current (or last) model call: run, model, step and attempt. Unique
- * across teams (the provider service is shared) and recomputed, not stored: one assign less a call.
- */
-const callIdOf = (context: AgentContext) => `${context.runId}:${context.config.model.id}:${context.grant?.step ?? 0}:${context.attempt}`;
+type AgentEvent = TaskMessage | GrantMessage | DenyMessage | AgentCancelMessage | ToolResultEvent | ProviderAnswerEvent;
 
 const allAnswered = ({ context }: { context: AgentContext }) => Object.keys(context.pending).length === 0;
 
-/**
- * One model of a team (`model:<team>:<model>`), alive as long as its team. Runs one step at
- * a time: ask the supervisor for a grant, call the provider (retrying with backoff), run the
- * tool calls, report the step, then hand off, answer, or ask for the next step.
- */
+/** A fresh step: no answer, no calls, no attempts yet. */
+const freshStep: Pick<AgentContext, "response" | "attempt" | "plans" | "outcomes" | "pending" | "stepStartedAt" | "lastError"> = {
+  response: undefined,
+  attempt: 0,
+  plans: [],
+  outcomes: {},
+  pending: {},
+  stepStartedAt: 0,
+  lastError: undefined,
+};
+
+function progress(context: AgentContext, event: ProgressMessage["event"]): { to: string; message: ProgressMessage } {
+  return { to: address.events(context.config.teamId), message: { type: "PROGRESS", event } };
+}
+
+function failed(context: AgentContext, error: ErrorData): FailedMessage {
+  return { type: "FAILED", agent: context.config.name, done: failedReport(context, error), error, at: context.lastAt };
+}
+
 export const agentMachine = setup({
   types: {
     input: {} as AgentInput,
@@ -102,177 +59,251 @@ export const agentMachine = setup({
   },
   delays: { backoff: ({ context }) => context.retryDelayMs },
   actions: {
+    takeTask: assign(({ event }) => {
+      const e = event as TaskMessage;
+      return { runId: e.runId, transcript: e.transcript, delegation: e.delegation, grant: e.grant, stepIndex: 0, ...freshStep };
+    }),
+    takeGrant: assign(({ event }) => ({ grant: (event as GrantMessage).grant, stepIndex: 0, ...freshStep })),
+    requestStep: sendParent(({ context }) => ({ type: "STEP.REQUEST", agent: context.config.name, at: context.lastAt })),
+    // A plain action (nothing to assign): cheaper for XState than enqueueActions.
+    callModel: ({ context, system, self }) => {
+      const grant = context.grant!;
+      const { config } = context;
+      const tools = context.delegation ? grant.tools.map((t) => t.spec) : [...grant.tools.map((t) => t.spec), ...config.handoffSpecs];
+      const request = modelRequest(config.model, grant, context.transcript, tools, config.teamId);
+      const call: ProviderCallEvent = { type: "CALL", callId: callIdOf(context), replyTo: config.self, request };
+      if (config.stream) {
+        call.deltas = {
+          channel: address.events(config.teamId),
+          runId: context.runId,
+          teamId: config.teamId,
+          agent: config.name,
+          model: config.model.id,
+          step: stepOf(context),
+        };
+      }
+      const service = actorAt(system, config.providerService);
+      if (service) service.send(call);
+      else {
+        const error = toErrorData(new BatonError("INTERNAL", `The provider service ${config.providerService} is not running.`));
+        self.send({ type: "CALL.FAILED", callId: call.callId, error, startedAt: context.lastAt, at: context.lastAt });
+      }
+    },
+    /** Keeps the answer, its tool call ids made unique in the transcript they join. */
+    storeResponse: assign(({ context, event }) => {
+      const answer = event as Extract<ProviderAnswerEvent, { type: "CALL.DONE" }>;
+      const output = answer.output;
+      const calls = output.toolCalls.length ? uniqueToolCalls(output.toolCalls, toolCallIds(context.transcript)) : output.toolCalls;
+      return {
+        response: calls === output.toolCalls ? output : extend(output, { toolCalls: calls }),
+        stepStartedAt: context.stepStartedAt || answer.startedAt,
+        lastAt: answer.at,
+      };
+    }),
+    storeFailure: assign(({ context, event }) => {
+      const answer = event as Extract<ProviderAnswerEvent, { type: "CALL.FAILED" }>;
+      return { lastError: answer.error, stepStartedAt: context.stepStartedAt || answer.startedAt, lastAt: answer.at };
+    }),
     dispatchToolCalls: enqueueActions(({ context, enqueue, system }) => {
       const response = context.response!;
-      const plans = planToolCalls(
-        response.toolCalls,
-        context.grant?.tools ?? [],
-        context.delegated ? new Map() : context.config.handoffTargets,
-      );
-      const step = context.grant?.step ?? 0;
-      const pending: AgentContext["pending"] = {};
-      const outcomes: Record<string, CallOutcome> = {};
-      let seq = context.callSeq;
+      const plans = planToolCalls(response.toolCalls, context.grant?.tools ?? [], context.delegation ? {} : context.config.handoffTargets);
+      const step = stepOf(context);
+      const { config } = context;
+      const dispatch = dispatchToolCalls(plans, {
+        teamId: config.teamId,
+        agent: config.name,
+        model: config.model.id,
+        runId: context.runId,
+        step,
+        self: config.self,
+        samplingModel: config.samplingModel,
+        toolTimeoutMs: config.toolTimeoutMs,
+        seq: context.callSeq,
+      });
+      const tag = { runId: context.runId, agent: config.name, model: config.model.id, step };
+      const channel = config.stream ? actorAt(system, address.events(config.teamId)) : undefined;
       for (const plan of plans) {
-        const { call } = plan;
-        if (plan.kind === "transfer") continue;
-        if (context.config.stream) {
-          enqueue.sendParent({
-            type: "AGENT.TOOL_CALLED",
-            model: context.config.model.id,
-            step,
-            callId: call.id,
-            name: call.name,
-            args: call.args,
+        if (plan.kind === "transfer" || !channel) continue;
+        const source = plan.kind === "service" ? plan.entry.source : plan.kind === "delegate" ? "agent" : "local";
+        const { message } = progress(context, {
+          type: "tool.called",
+          ...tag,
+          callId: plan.call.id,
+          name: plan.call.name,
+          args: plan.call.args,
+          source,
+        });
+        enqueue.sendTo(channel, message);
+        const immediate = dispatch.outcomes[plan.call.id];
+        if (immediate) {
+          const result = progress(context, {
+            type: "tool.result",
+            ...tag,
+            callId: plan.call.id,
+            name: plan.call.name,
+            ...immediate,
+            source,
           });
+          enqueue.sendTo(channel, result.message);
         }
-        if (plan.kind === "error") {
-          outcomes[call.id] = { content: plan.content, isError: true, ms: 0 };
-          if (context.config.stream)
-            enqueue.sendParent({
-              type: "AGENT.TOOL_RESULT",
-              model: context.config.model.id,
-              step,
-              callId: call.id,
-              name: call.name,
-              content: plan.content,
-              isError: true,
-              ms: 0,
-            });
-          continue;
-        }
-        const correlationId = `${context.config.teamId}:${context.config.model.id}#${++seq}`; // unique across teams: services are shared
-        if (plan.kind === "delegate") {
-          pending[correlationId] = { callId: call.id, service: undefined };
-          enqueue.sendParent({
-            type: "DELEGATE",
-            callId: correlationId,
-            from: context.config.model.id,
-            to: plan.to,
-            task: plan.task,
-            step,
-          });
-          continue;
-        }
-        const service: AnyActorRef | undefined = system.get(plan.entry.service);
-        if (!service) {
-          const content = `Error: the service for ${call.name} (${plan.entry.service}) is not running.`;
-          outcomes[call.id] = { content, isError: true, ms: 0 };
-          continue;
-        }
-        pending[correlationId] = { callId: call.id, service: plan.entry.service };
-        const message: ToolCallEvent = {
-          type: "TOOL.CALL",
-          callId: correlationId,
-          name: plan.entry.remoteName,
-          args: call.args,
-          replyTo: address.agent(context.config.teamId, context.config.model.id),
-          agent: context.config.model.id,
-          model: context.config.model.id,
-          runId: context.runId,
-          idempotencyKey: `${context.runId}:${call.id}`,
-          samplingModel: context.config.samplingModel,
-          ...(context.config.toolTimeoutMs === undefined ? {} : { timeoutMs: context.config.toolTimeoutMs }),
-        };
-        enqueue.sendTo(service, message);
       }
-      enqueue.assign({ plans, pending, outcomes, callSeq: seq });
+      for (const { to, event } of dispatch.calls) {
+        const service = actorAt(system, to);
+        if (service) enqueue.sendTo(service, event);
+        else {
+          const callId = dispatch.pending[event.callId]!.callId;
+          delete dispatch.pending[event.callId];
+          dispatch.outcomes[callId] = { content: `Error: the service for ${event.name} (${to}) is not running.`, isError: true, ms: 0 };
+        }
+      }
+      for (const d of dispatch.delegations) {
+        enqueue.sendParent({ type: "DELEGATE", callId: d.callId, from: config.name, to: d.to, task: d.task, at: context.lastAt });
+      }
+      enqueue.assign({ plans, pending: dispatch.pending, outcomes: dispatch.outcomes, callSeq: dispatch.seq });
+    }),
+    storeToolResult: enqueueActions(({ context, event, enqueue, system }) => {
+      const e = event as ToolResultEvent;
+      const pending = context.pending[e.callId];
+      if (!pending) return; // a late answer to a cancelled call
+      const { [e.callId]: _, ...rest } = context.pending;
+      enqueue.assign({
+        pending: rest,
+        outcomes: extend(context.outcomes, { [pending.callId]: { content: e.content, isError: e.isError, ms: e.ms } }),
+        lastAt: Math.max(context.lastAt, e.at),
+      });
+      const channel = context.config.stream ? actorAt(system, address.events(context.config.teamId)) : undefined;
+      if (!channel) return;
+      const plan = context.plans.find((p) => p.call.id === pending.callId);
+      const source = plan?.kind === "service" ? plan.entry.source : "agent";
+      const { message } = progress(context, {
+        type: "tool.result",
+        runId: context.runId,
+        agent: context.config.name,
+        model: context.config.model.id,
+        step: stepOf(context),
+        callId: pending.callId,
+        name: plan?.call.name ?? "",
+        content: e.content,
+        isError: e.isError,
+        ms: e.ms,
+        source,
+      });
+      enqueue.sendTo(channel, message);
+    }),
+    /** The step is done and the grant covers more: report it and go on. */
+    reportAndGoOn: enqueueActions(({ context, enqueue }) => {
+      const done = stepReport(context);
+      enqueue.sendParent({ type: "STEP.DONE", agent: context.config.name, done, at: context.lastAt });
+      enqueue.assign({ transcript: withStep(context, done.messages), stepIndex: context.stepIndex + 1, ...freshStep });
+    }),
+    /** The step is done and the grant is used up: report it with the request for the next. */
+    reportAndRequest: enqueueActions(({ context, enqueue }) => {
+      const done: StepReport = stepReport(context);
+      enqueue.sendParent({ type: "STEP.REQUEST", agent: context.config.name, done, at: context.lastAt });
+      enqueue.assign({ transcript: withStep(context, done.messages), response: undefined, plans: [], outcomes: {} });
+    }),
+    reportHandoff: sendParent(({ context }) => {
+      const transfer = context.plans.find((p) => p.kind === "transfer");
+      const to = transfer?.kind === "transfer" ? transfer : { to: "", reason: "", task: "" };
+      return {
+        type: "HANDOFF",
+        agent: context.config.name,
+        done: stepReport(context),
+        to: to.to,
+        reason: to.reason,
+        task: to.task,
+        at: context.lastAt,
+      };
+    }),
+    reportFinal: sendParent(({ context }) => ({
+      type: "FINAL",
+      agent: context.config.name,
+      done: stepReport(context),
+      output: context.response?.text ?? "",
+      at: context.lastAt,
+    })),
+    /** The answer is unusable (empty at the token limit, or filtered): the step fails, not retried. */
+    reportUnusable: sendParent(({ context }) =>
+      failed(context, stopReasonError(context.config.model, context.response?.stopReason === "length" ? "length" : "content_filter")),
+    ),
+    reportFailed: sendParent(({ context }) => {
+      const decision = retryDecision(context.lastError!, context.attempt, context.config.retry);
+      return failed(context, decision.retry ? context.lastError! : decision.error);
+    }),
+    scheduleRetry: enqueueActions(({ context, enqueue, system }) => {
+      const decision = retryDecision(context.lastError!, context.attempt, context.config.retry);
+      if (!decision.retry) return;
+      enqueue.assign({ retryDelayMs: decision.delayMs, attempt: context.attempt + 1 });
+      const channel = context.config.stream ? actorAt(system, address.events(context.config.teamId)) : undefined;
+      if (!channel) return;
+      const { message } = progress(context, {
+        type: "step.retry",
+        runId: context.runId,
+        agent: context.config.name,
+        model: context.config.model.id,
+        step: stepOf(context),
+        attempt: context.attempt + 1,
+        delayMs: decision.delayMs,
+        error: context.lastError!,
+      });
+      enqueue.sendTo(channel, message);
     }),
     cancelPendingCalls: enqueueActions(({ context, enqueue, system }) => {
       for (const [correlationId, pending] of Object.entries(context.pending)) {
-        const service: AnyActorRef | undefined = pending.service ? system.get(pending.service) : undefined;
+        const service = pending.service ? actorAt(system, pending.service) : undefined;
         if (service) enqueue.sendTo(service, { type: "TOOL.CANCEL", callId: correlationId });
-        else if (!pending.service) enqueue.sendParent({ type: "DELEGATE.CANCEL", callId: correlationId });
       }
       enqueue.assign({ pending: {}, plans: [], response: undefined });
     }),
-    reportStep: enqueueActions(({ context, enqueue }) => {
-      const response = context.response!;
-      const step = context.grant?.step ?? 0;
-      const outcomes = new Map(Object.entries(context.outcomes));
-      const { messages, record } = assembleStep(
-        step,
-        context.config.model,
-        response,
-        context.plans,
-        outcomes,
-        performance.now() - context.stepStartedAt,
-      );
-      const done: StepDoneEvent = { type: "STEP.DONE", model: context.config.model.id, step: record, messages };
-      enqueue.sendParent(done);
-      enqueue.assign({ transcript: [...context.transcript, ...messages], plans: context.plans, outcomes: {} });
-    }),
-    reportHandoff: enqueueActions(({ context, enqueue }) => {
-      const transfer = context.plans.find((p) => p.kind === "transfer");
-      if (transfer?.kind !== "transfer") return;
-      enqueue.sendParent({ type: "HANDOFF", from: context.config.model.id, to: transfer.to, reason: transfer.reason, task: transfer.task });
-      enqueue.assign({ plans: [] });
-    }),
     // A cancel while no call is in flight aborts nothing: the service forgot the id when it answered.
     abortModelCall: ({ context, system }) => {
-      system.get(context.config.providerService)?.send({ type: "CALL.ABORT", callId: callIdOf(context) });
+      actorAt(system, context.config.providerService)?.send({ type: "CALL.ABORT", callId: callIdOf(context) });
     },
-    storeResponse: assign(({ context, event }) => {
-      const output = (event as Extract<ProviderAnswerEvent, { type: "CALL.DONE" }>).output;
-      return {
-        response: output,
-        calls: context.calls + 1,
-        usage: {
-          inputTokens: context.usage.inputTokens + output.usage.inputTokens,
-          outputTokens: context.usage.outputTokens + output.usage.outputTokens,
-        },
-      };
-    }),
-    /** The answer is unusable (empty at the token limit, or filtered): the step fails, not retried. */
-    failOnStopReason: sendParent(
-      ({ context }): FailedEvent => ({
-        type: "FAILED",
-        model: context.config.model.id,
-        error: toErrorData(stopReasonError(context.config.model, context.response?.stopReason === "length" ? "length" : "content_filter")),
-      }),
-    ),
-    reportFinal: sendParent(({ context }) => ({ type: "FINAL", model: context.config.model.id, output: context.response?.text ?? "" })),
   },
   guards: {
+    hasGrant: ({ event }) => event.type === "TASK" && event.grant !== undefined,
     /** The answer is to the call in flight, not to one a cancel left behind. */
     currentCall: ({ context, event }) => "callId" in event && event.callId === callIdOf(context),
-    retryable: ({ context }) => {
-      const details = context.lastError?.details as { retryable?: boolean } | undefined;
-      return details?.retryable === true && context.attempt < context.config.retry.maxRetries;
-    },
+    retryable: ({ context }) => retryDecision(context.lastError!, context.attempt, context.config.retry).retry,
     answerHasToolCalls: ({ event }) => event.type === "CALL.DONE" && event.output.toolCalls.length > 0,
-    answerEmptyBecauseLength: ({ event }) => event.type === "CALL.DONE" && event.output.stopReason === "length" && !event.output.text,
-    answerFiltered: ({ event }) => event.type === "CALL.DONE" && event.output.stopReason === "content_filter",
+    answerUnusable: ({ event }) =>
+      event.type === "CALL.DONE" &&
+      ((event.output.stopReason === "length" && !event.output.text) || event.output.stopReason === "content_filter"),
     allAnswered,
     handingOff: ({ context }) => context.plans.some((p) => p.kind === "transfer"),
+    grantCoversMore: ({ context }) => context.grant !== undefined && context.stepIndex + 1 < context.grant.steps,
   },
 }).createMachine({
   id: "agent",
   context: ({ input }) => {
-    const handoffs = handoffTools(input.models, input.model.id, input.handoffMode);
-    // Built field by field, then cloned once. V8 (Node 20) builds `{ ...input, more }` on a slow
-    // path (~1 µs per property after the spread), and XState copies the context on every assign:
-    // those copies stay in fast mode only for an object made by a spread, so the clone.
+    const handoffs = handoffTools(input.peers, input.handoffMode);
+    // Built field by field, then cloned once: XState copies the context on every assign, and
+    // V8 keeps those copies fast only for an object made by a spread.
+    const config = {
+      teamId: input.teamId,
+      name: input.name,
+      model: input.model,
+      peers: input.peers,
+      handoffMode: input.handoffMode,
+      providerService: input.providerService,
+      retry: input.retry,
+      stream: input.stream,
+      samplingModel: input.samplingModel,
+      toolTimeoutMs: input.toolTimeoutMs,
+      self: address.agent(input.teamId, input.name),
+      handoffTargets: Object.fromEntries(handoffs.targets),
+      handoffSpecs: handoffs.specs,
+    } satisfies EveryKeyOf<AgentConfig>;
     const context = {
-      config: {
-        teamId: input.teamId,
-        model: input.model,
-        models: input.models,
-        handoffMode: input.handoffMode,
-        providerService: input.providerService,
-        retry: input.retry,
-        stream: input.stream,
-        samplingModel: input.samplingModel,
-        toolTimeoutMs: input.toolTimeoutMs,
-        handoffTargets: handoffs.targets,
-        handoffSpecs: handoffs.specs,
-      } satisfies EveryKeyOf<AgentConfig>,
+      config,
       runId: "",
-      delegated: false,
+      delegation: undefined,
       transcript: [],
       grant: undefined,
+      stepIndex: 0,
       response: undefined,
       stepStartedAt: 0,
+      lastAt: 0,
       attempt: 0,
       retryDelayMs: 0,
       lastError: undefined,
@@ -280,8 +311,6 @@ export const agentMachine = setup({
       pending: {},
       outcomes: {},
       callSeq: 0,
-      usage: { inputTokens: 0, outputTokens: 0 },
-      calls: 0,
     } satisfies EveryKeyOf<AgentContext>;
     return { ...context };
   },
@@ -292,101 +321,36 @@ export const agentMachine = setup({
   states: {
     idle: {
       // Every TASK brings the transcript again: an idle agent holds none (nor its last answer).
-      entry: assign({ transcript: [], response: undefined }),
+      entry: assign({ transcript: [], response: undefined, grant: undefined }),
       on: {
-        TASK: {
-          target: "requesting",
-          actions: assign(({ event }) => ({ runId: event.runId, transcript: event.transcript, delegated: event.delegated === true })),
-        },
+        TASK: [
+          { guard: "hasGrant", target: "calling", actions: "takeTask" },
+          { target: "requesting", actions: ["takeTask", "requestStep"] },
+        ],
       },
     },
     requesting: {
-      entry: sendParent(({ context }) => ({ type: "STEP.REQUEST", model: context.config.model.id })),
       on: {
-        "STEP.GRANT": {
-          target: "calling",
-          actions: assign(({ event }) => ({
-            grant: event,
-            attempt: 0,
-            stepStartedAt: performance.now(),
-            plans: [],
-            outcomes: {},
-            pending: {},
-          })),
-        },
+        "STEP.GRANT": { target: "calling", actions: "takeGrant" },
         "STEP.DENY": { target: "idle" },
       },
     },
     calling: {
-      // A plain action (nothing to assign): cheaper for XState than enqueueActions.
-      entry: ({ context, self, system }) => {
-        const grant = context.grant!;
-        const { model } = context.config;
-        const tools = context.delegated
-          ? grant.tools.map((t) => t.spec)
-          : [...grant.tools.map((t) => t.spec), ...context.config.handoffSpecs];
-        const request = modelRequest(model, grant, context.transcript, tools, context.config.teamId);
-        const { teamId } = context.config;
-        const call: ProviderCallEvent = { type: "CALL", callId: callIdOf(context), replyTo: address.agent(teamId, model.id), request };
-        if (context.config.stream) {
-          call.deltas = {
-            channel: address.events(teamId),
-            runId: context.runId,
-            teamId,
-            agent: model.id,
-            model: model.id,
-            step: grant.step,
-          };
-        }
-        const service: AnyActorRef | undefined = system.get(context.config.providerService);
-        if (service) service.send(call);
-        else {
-          const error = toErrorData(new BatonError("INTERNAL", `The provider service ${context.config.providerService} is not running.`));
-          self.send({ type: "CALL.FAILED", callId: call.callId, error, startedAt: 0, at: 0 });
-        }
-      },
+      entry: "callModel",
       on: {
         // Decided on the answer itself, not in a state after it: one microstep less per step.
         "CALL.DONE": [
           { guard: and(["currentCall", "answerHasToolCalls"]), target: "runningTools", actions: "storeResponse" },
-          { guard: and(["currentCall", "answerEmptyBecauseLength"]), target: "idle", actions: ["storeResponse", "failOnStopReason"] },
-          { guard: and(["currentCall", "answerFiltered"]), target: "idle", actions: ["storeResponse", "failOnStopReason"] },
-          { guard: "currentCall", target: "idle", actions: ["storeResponse", "reportStep", "reportFinal"] },
+          { guard: and(["currentCall", "answerUnusable"]), target: "idle", actions: ["storeResponse", "reportUnusable"] },
+          { guard: "currentCall", target: "idle", actions: ["storeResponse", "reportFinal"] },
         ],
-        "CALL.FAILED": {
-          guard: "currentCall",
-          target: "failedCall",
-          actions: assign(({ event }) => ({ lastError: event.error })),
-        },
+        "CALL.FAILED": { guard: "currentCall", target: "failedCall", actions: "storeFailure" },
       },
     },
     failedCall: {
       always: [
-        {
-          guard: "retryable",
-          target: "backoff",
-          actions: [
-            assign(({ context }) => {
-              const details = context.lastError?.details as { retryAfterMs?: number } | undefined;
-              const exp = Math.min(context.config.retry.maxDelayMs, context.config.retry.baseDelayMs * 2 ** context.attempt);
-              return { retryDelayMs: details?.retryAfterMs ?? exp, attempt: context.attempt + 1 };
-            }),
-            sendParent(({ context }) => ({
-              type: "AGENT.RETRY",
-              model: context.config.model.id,
-              step: context.grant?.step ?? 0,
-              attempt: context.attempt,
-              delayMs: context.retryDelayMs,
-              error: context.lastError!,
-            })),
-          ],
-        },
-        {
-          target: "idle",
-          actions: sendParent(
-            ({ context }): FailedEvent => ({ type: "FAILED", model: context.config.model.id, error: context.lastError! }),
-          ),
-        },
+        { guard: "retryable", target: "backoff", actions: "scheduleRetry" },
+        { target: "idle", actions: "reportFailed" },
       ],
     },
     backoff: {
@@ -395,33 +359,12 @@ export const agentMachine = setup({
     runningTools: {
       entry: "dispatchToolCalls",
       always: [
-        { guard: and(["allAnswered", "handingOff"]), target: "idle", actions: ["reportStep", "reportHandoff"] },
-        { guard: "allAnswered", target: "requesting", actions: "reportStep" },
+        { guard: and(["allAnswered", "handingOff"]), target: "idle", actions: "reportHandoff" },
+        { guard: and(["allAnswered", "grantCoversMore"]), target: "calling", actions: "reportAndGoOn" },
+        { guard: "allAnswered", target: "requesting", actions: "reportAndRequest" },
       ],
       on: {
-        "TOOL.RESULT": {
-          actions: enqueueActions(({ context, event, enqueue }) => {
-            const pending = context.pending[event.callId];
-            if (!pending) return; // a late answer to a cancelled call
-            const { [event.callId]: _, ...rest } = context.pending;
-            enqueue.assign({
-              pending: rest,
-              outcomes: extend(context.outcomes, { [pending.callId]: { content: event.content, isError: event.isError, ms: event.ms } }),
-            });
-            if (!context.config.stream) return;
-            const plan = context.plans.find((p) => p.call.id === pending.callId);
-            enqueue.sendParent({
-              type: "AGENT.TOOL_RESULT",
-              model: context.config.model.id,
-              step: context.grant?.step ?? 0,
-              callId: pending.callId,
-              name: plan?.call.name ?? "",
-              content: event.content,
-              isError: event.isError,
-              ms: event.ms,
-            });
-          }),
-        },
+        "TOOL.RESULT": { actions: "storeToolResult" },
       },
     },
   },

@@ -24,6 +24,9 @@ const shardMachine = setup({
       }),
     },
     STOP: { actions: stopChild(({ event }) => event.systemId) },
+    // A child that crashed is gone (its owner is told by its own subscription); the shard, and
+    // every other team in it, carries on. Unhandled, XState would stop the shard too.
+    ...({ "xstate.error.actor.*": {} } as object),
   },
 });
 

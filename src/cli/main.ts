@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { BatonError } from "../errors.js";
 import { Runner } from "../runner.js";
 import type { SimScript } from "../sim/script.js";
+import { contentText } from "../transcript/index.js";
 import { type CliArgs, parseCliArgs, USAGE, UsageError } from "./args.js";
 import { type Output, StatusLine, summary } from "./render.js";
 import { simTeam } from "./simTeam.js";
@@ -79,7 +80,7 @@ async function run(args: CliArgs, io: CliIO): Promise<number> {
       .on("step.started", (e) => status.thinking(`${e.model} is thinking…`))
       .on("tool.called", (e) => line(`→ ${e.model} calls ${e.name} ${truncate(JSON.stringify(e.args), 80)}`))
       .on("tool.result", (e) => {
-        if (e.isError) line(`  ${e.name} failed: ${truncate(e.content, 120)}`);
+        if (e.isError) line(`  ${e.name} failed: ${truncate(contentText(e.content), 120)}`);
       })
       .on("step.retry", (e) => line(`↻ ${e.model}: ${e.error.message}; retry ${e.attempt} in ${Math.round(e.delayMs)} ms`))
       .on("handoff", (e) => line(`⇢ handoff ${e.from} → ${e.to}${e.reason ? `: ${e.reason}` : ""}`))

@@ -1,7 +1,14 @@
 /** Built-in handoff filters: what a receiving model sees of the transcript. */
 import type { Message } from "../transcript/index.js";
 
-type Filter = (transcript: readonly Message[], info: { from: string; to: string }) => Message[];
+/**
+ * Decides what a receiving agent sees of the transcript on a handoff. `from` and `to` are agent
+ * names (model ids in the model-list shorthand). Runs outside the supervisor: a throw or a bad
+ * value fails the run with POLICY_ERROR.
+ */
+export type HandoffFilter = (transcript: readonly Message[], info: { from: string; to: string }) => Message[];
+
+type Filter = HandoffFilter;
 
 /** Everything (the default). */
 export const keepAll: Filter = (transcript) => [...transcript];

@@ -7,8 +7,13 @@ import type { Message } from "../transcript/index.js";
 export interface PolicyContext {
   /** The step about to run, 1-based. */
   step: number;
+  /** The agent about to be called (its model id in the model-list shorthand). */
+  agent: string;
+  /** The team's agents: name, model and what each is good at. */
+  agents: Array<{ name: string; model: string; description: string }>;
   /** The model about to be called. */
   model: string;
+  /** The team's distinct models. */
   models: string[];
   messages: readonly Message[];
   /** Names of the tools called so far in this run, in order. */
@@ -19,15 +24,17 @@ export interface PolicyContext {
   tools: string[];
   mcpServers: string[];
   maxSteps: number;
-  /** Consecutive failed calls per model in this run. */
+  /** Consecutive failed calls per agent in this run. */
   failures: Record<string, number>;
-  /** Set when the call is being decided because `model` just failed (retries spent). */
-  lastError?: ErrorData & { model: string };
+  /** Set when the call is being decided because `agent` just failed (retries spent). */
+  lastError?: ErrorData & { model: string; agent: string };
 }
 
 /** What a policy may decide; every field optional. */
 export interface PolicyDecision {
-  /** Move the task to this model (a policy handoff). Must be one of the team's models. */
+  /** Move the task to this agent (a policy handoff). */
+  agent?: string;
+  /** Move the task to the agent on this model; must name exactly one agent (else POLICY_ERROR). */
   model?: string;
   /** For this call only: a string goes before the system prompt; messages go before the transcript. */
   messagePrepend?: string | Message[];

@@ -1,17 +1,16 @@
 /**
- * The accounting of one run, as plain data: steps, handoffs, tool results and usage, and the
- * `RunResult` built from them. Pure functions; the supervisor machine calls them.
+ * The accounting of one run, as plain data: steps, handoffs, tool results, usage and warnings,
+ * and the `RunResult` built from them. Pure functions; the supervisor machine calls them.
  */
-
 import { costUSD } from "../models/catalog.js";
 import type { Usage } from "../providers/types.js";
-import type { HandoffRecord, RunResult, RunStatus, RunUsage, StepRecord, ToolCallRecord } from "../result.js";
-import { lastAssistantText, type Message } from "../transcript/index.js";
+import type { HandoffRecord, ModelUsage, RunResult, RunStatus, RunUsage, RunWarning, StepRecord, ToolCallRecord } from "../result.js";
+import { type Content, lastAssistantText, type Message } from "../transcript/index.js";
 import { extend } from "../util/extend.js";
 
 export interface RunState {
   runId: string;
-  input: string;
+  input: Content;
   startedAt: number;
   maxSteps: number;
   maxHandoffs: number;
@@ -20,79 +19,115 @@ export interface RunState {
   steps: StepRecord[];
   handoffs: HandoffRecord[];
   toolResults: ToolCallRecord[];
+  agentsUsed: string[];
   modelsUsed: string[];
   usage: RunUsage;
-  /** Consecutive failures per model, for fallback decisions. */
+  warnings: RunWarning[];
+  /** Consecutive failures per agent, for fallback decisions. */
   failures: Record<string, number>;
-  finalOutput?: string;
+  /** Repair turns given after answers that did not match `output`. */
+  outputRepairs: number;
+  /** The final answer's raw text, and its parsed value when the run has `output`. */
+  outputText?: string;
+  output?: { value: unknown };
 }
 
-export function newRunState(runId: string, input: string, maxSteps: number, maxHandoffs: number, now = Date.now()): RunState {
+export function newRunState(runId: string, input: Content, maxSteps: number, maxHandoffs: number, startedAt: number): RunState {
   return {
     runId,
     input,
-    startedAt: now,
+    startedAt,
     maxSteps,
     maxHandoffs,
     granted: 0,
     steps: [],
     handoffs: [],
     toolResults: [],
+    agentsUsed: [],
     modelsUsed: [],
-    usage: { inputTokens: 0, outputTokens: 0, byModel: {} },
+    usage: { inputTokens: 0, outputTokens: 0, byModel: {}, byAgent: {} },
+    warnings: [],
     failures: {},
+    outputRepairs: 0,
   };
 }
 
-export function addUsage(usage: RunUsage, model: string, add: Usage): RunUsage {
-  const prev = usage.byModel[model] ?? { inputTokens: 0, outputTokens: 0, calls: 0 };
+function addTo(byKey: Record<string, ModelUsage>, key: string, add: Usage, model: string): Record<string, ModelUsage> {
+  const prev = byKey[key] ?? { inputTokens: 0, outputTokens: 0, calls: 0 };
   const inputTokens = prev.inputTokens + add.inputTokens;
   const outputTokens = prev.outputTokens + add.outputTokens;
-  const cost = costUSD(model, inputTokens, outputTokens);
-  const byModel = extend(usage.byModel, {
-    [model]: { inputTokens, outputTokens, calls: prev.calls + 1, ...(cost === undefined ? {} : { costUSD: cost }) },
-  });
-  const models = Object.values(byModel);
+  const entry: ModelUsage = { inputTokens, outputTokens, calls: prev.calls + 1 };
+  // Cost per agent adds the cost of each call at its model's price.
+  const cost = costUSD(model, add.inputTokens, add.outputTokens);
+  if (cost !== undefined && (prev.calls === 0 || prev.costUSD !== undefined)) entry.costUSD = (prev.costUSD ?? 0) + cost;
+  return extend(byKey, { [key]: entry });
+}
+
+export function addUsage(usage: RunUsage, agent: string, model: string, add: Usage): RunUsage {
+  const byModel = addTo(usage.byModel, model, add, model);
+  const byAgent = addTo(usage.byAgent, agent, add, model);
   const total: RunUsage = {
     inputTokens: usage.inputTokens + add.inputTokens,
     outputTokens: usage.outputTokens + add.outputTokens,
     byModel,
+    byAgent,
   };
+  const models = Object.values(byModel);
   if (models.every((m) => m.costUSD !== undefined)) total.costUSD = models.reduce((sum, m) => sum + (m.costUSD ?? 0), 0);
   return total;
 }
 
+/** Counts a finished (or failed) step: its record, tool results, usage, and who took part. */
 export function recordStep(run: RunState, step: StepRecord): RunState {
   return extend(run, {
     steps: [...run.steps, step],
     toolResults: step.toolCalls.length ? [...run.toolResults, ...step.toolCalls] : run.toolResults,
+    agentsUsed: run.agentsUsed.includes(step.agent) ? run.agentsUsed : [...run.agentsUsed, step.agent],
     modelsUsed: run.modelsUsed.includes(step.model) ? run.modelsUsed : [...run.modelsUsed, step.model],
-    usage: addUsage(run.usage, step.model, step.usage),
-    failures: extend(run.failures, { [step.model]: 0 }),
+    usage: addUsage(run.usage, step.agent, step.model, step.usage),
+    failures: step.error ? run.failures : extend(run.failures, { [step.agent]: 0 }),
   });
+}
+
+/** The warnings not reported yet in this run (each once per run). */
+export function newWarnings(run: RunState, warnings: readonly RunWarning[] | undefined): RunWarning[] {
+  if (!warnings?.length) return [];
+  const key = (w: RunWarning) => `${w.code}\u0000${w.agent}\u0000${w.setting ?? w.message}`;
+  const seen = new Set(run.warnings.map(key));
+  const fresh: RunWarning[] = [];
+  for (const warning of warnings) {
+    if (seen.has(key(warning))) continue;
+    seen.add(key(warning));
+    fresh.push(warning);
+  }
+  return fresh;
 }
 
 export function recordHandoff(run: RunState, handoff: HandoffRecord): RunState {
   return extend(run, { handoffs: [...run.handoffs, handoff] });
 }
 
-export function recordFailure(run: RunState, model: string): RunState {
-  return extend(run, { failures: extend(run.failures, { [model]: (run.failures[model] ?? 0) + 1 }) });
+export function recordFailure(run: RunState, agent: string): RunState {
+  return extend(run, { failures: extend(run.failures, { [agent]: (run.failures[agent] ?? 0) + 1 }) });
 }
 
 export function buildResult(
   run: RunState,
   messages: readonly Message[],
   status: RunStatus,
-  lastModel: string,
+  last: { agent: string; model: string },
+  at: number,
   reason?: string,
-  now = Date.now(),
-): RunResult {
-  const result: RunResult = {
+): RunResult<unknown> {
+  const outputText = run.outputText ?? lastAssistantText(messages);
+  const result: RunResult<unknown> = {
     runId: run.runId,
     status,
-    finalOutput: run.finalOutput ?? lastAssistantText(messages),
-    lastModel,
+    finalOutput: run.output ? run.output.value : outputText,
+    outputText,
+    lastAgent: last.agent,
+    lastModel: last.model,
+    agentsUsed: run.agentsUsed,
     modelsUsed: run.modelsUsed,
     stepsUsed: run.steps.length,
     steps: run.steps,
@@ -100,7 +135,8 @@ export function buildResult(
     toolResults: run.toolResults,
     usage: run.usage,
     messages: [...messages],
-    durationMs: now - run.startedAt,
+    warnings: run.warnings,
+    durationMs: Math.max(0, at - run.startedAt),
   };
   if (reason !== undefined) result.reason = reason;
   return result;

@@ -4,10 +4,17 @@ import { BatonError } from "../errors.js";
 export interface ToolContext {
   /** Aborted when the run is cancelled or the call times out. */
   signal: AbortSignal;
+  /** The agent that called the tool (its model id in the model-list shorthand). */
+  agent: string;
   /** The model that called the tool (`provider/model`). */
   model: string;
   runId: string;
   callId: string;
+  /**
+   * `<runId>:<the model's tool call id>`: the same when a resumed run makes the call again, so a
+   * tool with side effects can make itself exactly-once.
+   */
+  idempotencyKey: string;
 }
 
 export interface ToolDefinition<Schema extends z.ZodObject = z.ZodObject> {
@@ -15,6 +22,11 @@ export interface ToolDefinition<Schema extends z.ZodObject = z.ZodObject> {
   description: string;
   parameters: Schema;
   execute: (args: z.infer<Schema>, context: ToolContext) => unknown | Promise<unknown>;
+  /**
+   * A person approves each call before it runs (durable runs): `true`, or a rule of the
+   * arguments. A call that needs approval ends the run `interrupted`; `runner.resume` decides.
+   */
+  needsApproval?: boolean | ((args: z.infer<Schema>, context: ToolContext) => boolean | Promise<boolean>);
 }
 
 /** A local tool the models may call. `parameters` must be a zod object schema. */
@@ -43,6 +55,10 @@ export function defineTool<Schema extends z.ZodObject>(definition: ToolDefinitio
   if (typeof definition.execute !== "function") {
     throw new BatonError("INVALID_TOOL", `Tool "${name}": execute must be a function (args, context) => result.`);
   }
+  const approval = definition.needsApproval;
+  if (approval !== undefined && typeof approval !== "boolean" && typeof approval !== "function") {
+    throw new BatonError("INVALID_TOOL", `Tool "${name}": needsApproval must be true, false or a function (args, context) => boolean.`);
+  }
   const jsonSchema = z.toJSONSchema(definition.parameters, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
   delete jsonSchema.$schema;
   return {
@@ -51,6 +67,7 @@ export function defineTool<Schema extends z.ZodObject>(definition: ToolDefinitio
     description: definition.description ?? "",
     parameters: definition.parameters,
     execute: definition.execute,
+    ...(definition.needsApproval === undefined ? {} : { needsApproval: definition.needsApproval }),
     jsonSchema,
   };
 }
@@ -65,13 +82,4 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
-/** Turns whatever a tool returned into the text a model reads. */
-export function toolOutputText(value: unknown): string {
-  if (value === undefined || value === null) return "";
-  if (typeof value === "string") return value;
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
-}
+export { toolErrorText, toolOutputText } from "./outputText.js";

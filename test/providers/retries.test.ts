@@ -24,7 +24,15 @@ async function setup(scripts: SimServerOptions["scripts"], retry = { maxRetries:
 
 describe("provider failures in a run", () => {
   it("a 429 is retried after its Retry-After, then the run completes; the retry is an event", async () => {
-    const r = await setup({ "gpt-4o-mini": [{ fault: { status: 429, retryAfter: 0.3 } }, { text: "after the wait" }] });
+    // maxDelayMs above the 300 ms asked for: a longer Retry-After fails the step instead (test/robustness).
+    const r = await setup(
+      { "gpt-4o-mini": [{ fault: { status: 429, retryAfter: 0.3 } }, { text: "after the wait" }] },
+      {
+        maxRetries: 2,
+        baseDelayMs: 10,
+        maxDelayMs: 1000,
+      },
+    );
     const stream = r.stream({ input: "x", model: "openai/gpt-4o-mini" });
     const retries: RunEvent[] = [];
     stream.on("step.retry", (e) => retries.push(e));

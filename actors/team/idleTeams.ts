@@ -1,15 +1,14 @@
-import type { TeamOptions } from "../options/options.js";
-import type { Team } from "../team.js";
-import { hasShape, sameShape, type TeamShape } from "./teamShape.js";
+import { sameShape, type TeamShape } from "../../src/team/teamShape.js";
+import type { TeamSession } from "./session.js";
 
-/** Idle teams kept at most, over all shapes (a 2-model team holds about 30 KB). */
+/** Idle teams kept at most, over all shapes (a 2-agent team holds about 30 KB). */
 const MAX_IDLE_TEAMS = 256;
 /** Distinct shapes kept at most; the least recently used goes first. */
 const MAX_IDLE_SHAPES = 32;
 
 interface Bucket {
   shape: TeamShape;
-  teams: Team[];
+  teams: TeamSession[];
 }
 
 /**
@@ -21,20 +20,20 @@ export class IdleTeams {
   readonly #buckets = new Map<string, Bucket[]>();
   #size = 0;
 
-  /** An idle team of this shape (and its shape), now taken out of the pool. */
-  take(key: string, options: TeamOptions): { team: Team; shape: TeamShape } | undefined {
-    const buckets = this.#buckets.get(key);
-    const bucket = buckets?.find((b) => hasShape(b.shape, options));
+  /** An idle team of this shape, now taken out of the pool. */
+  take(shape: TeamShape): TeamSession | undefined {
+    const buckets = this.#buckets.get(shape.key);
+    const bucket = buckets?.find((b) => sameShape(b.shape, shape));
     const team = bucket?.teams.pop();
-    if (!team || !buckets || !bucket) return undefined;
+    if (!team || !buckets) return undefined;
     this.#size -= 1;
-    this.#touch(key, buckets);
-    return { team, shape: bucket.shape };
+    this.#touch(shape.key, buckets);
+    return team;
   }
 
   /** Keeps `team` for a later run; false (the caller stops it) when the pool is full. */
-  give(shape: TeamShape, team: Team): { kept: boolean; evicted: Team[] } {
-    const evicted: Team[] = [];
+  give(shape: TeamShape, team: TeamSession): { kept: boolean; evicted: TeamSession[] } {
+    const evicted: TeamSession[] = [];
     if (this.#size >= MAX_IDLE_TEAMS) return { kept: false, evicted };
     let buckets = this.#buckets.get(shape.key);
     let bucket = buckets?.find((b) => sameShape(b.shape, shape));
@@ -51,7 +50,7 @@ export class IdleTeams {
   }
 
   /** Empties the pool and returns what it held (for the Runner to stop). */
-  drain(): Team[] {
+  drain(): TeamSession[] {
     const teams = [...this.#buckets.values()].flatMap((buckets) => buckets.flatMap((b) => b.teams));
     this.#buckets.clear();
     this.#size = 0;
@@ -69,7 +68,7 @@ export class IdleTeams {
     this.#buckets.set(key, buckets);
   }
 
-  #evictOldestShape(): Team[] {
+  #evictOldestShape(): TeamSession[] {
     const [key, buckets] = this.#buckets.entries().next().value as [string, Bucket[]];
     const oldest = buckets.shift()!;
     if (buckets.length === 0) this.#buckets.delete(key);

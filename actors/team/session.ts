@@ -1,0 +1,397 @@
+/**
+ * One team's actors and runs, on the effect side: starts the team's actors (supervisor and
+ * agents, local tools, user callbacks, event channel), sends each run to the supervisor and
+ * waits for its end, and delivers events to the listeners. `Team` (public) and `runner.run`
+ * both run on a session.
+ */
+import { EventEmitter } from "eventemitter3";
+import type { ActorRefFrom, AnyActorLogic, AnyActorRef } from "xstate";
+import { address } from "../../machines/addresses.js";
+import type { AgentInfo, SupervisorInput } from "../../machines/team/context.js";
+import type { RunRequest } from "../../machines/team/protocol.js";
+import { supervisorMachine } from "../../machines/team/supervisor.js";
+import type { RetryOptions } from "../../src/agent/retry.js";
+import { BatonError, type ErrorData, listenerError, toErrorData } from "../../src/errors.js";
+import { RUN_EVENT_NAMES, type RunEvent, type RunEventListeners, type RunEventMap } from "../../src/events.js";
+import type { McpServerSpec } from "../../src/mcp/spec.js";
+import type { CheckedRun } from "../../src/options/checkRun.js";
+import type { CheckedAgent, CheckedTeam } from "../../src/options/checkTeam.js";
+import { outputSpecOf } from "../../src/options/output.js";
+import type { HandoffFilter } from "../../src/policies/handoffFilters.js";
+import type { Provider } from "../../src/providers/types.js";
+import type { ModelUsage, RunResult } from "../../src/result.js";
+import { buildResult, newRunState } from "../../src/team/runState.js";
+import { SNAPSHOT_VERSION, type TeamSnapshot } from "../../src/team/snapshot.js";
+import type { Tool } from "../../src/tools/defineTool.js";
+import type { ToolEntry } from "../../src/tools/toolEntry.js";
+import { userMessage } from "../../src/transcript/index.js";
+import type { Clock } from "../shared/clock.js";
+import { localTools } from "../tools/localTools.js";
+import { type CallbacksInput, callbacks } from "./callbacks.js";
+import { eventChannel } from "./eventChannel.js";
+
+/** What a session needs from its Runner. */
+export interface TeamHost {
+  spawn(logic: AnyActorLogic, systemId: string, input: unknown): AnyActorRef;
+  stop(systemId: string): void;
+  provider(name: string): Provider;
+  /** systemId of the provider's service actor, started on first use. */
+  providerService(name: string): string;
+  mcpTools(specs: readonly McpServerSpec[], signal?: AbortSignal): Promise<ToolEntry[]>;
+  retry: RetryOptions;
+  clock: Clock;
+  /** A new run id (unique for the Runner's life, and beyond). */
+  newRunId(): string;
+  /** A team id unique within the Runner's actor system (it is part of systemIds). */
+  nextTeamId(): string;
+  forget(session: TeamSession): void;
+}
+
+interface Totals {
+  runs: number;
+  stepsUsed: number;
+  handoffs: number;
+  usage: TeamSnapshot["usage"];
+}
+
+function addUsage(into: Record<string, ModelUsage>, from: Record<string, ModelUsage>): void {
+  for (const [key, usage] of Object.entries(from)) {
+    const prev = into[key] ?? { inputTokens: 0, outputTokens: 0, calls: 0 };
+    into[key] = {
+      inputTokens: prev.inputTokens + usage.inputTokens,
+      outputTokens: prev.outputTokens + usage.outputTokens,
+      calls: prev.calls + usage.calls,
+      ...(prev.costUSD !== undefined || usage.costUSD !== undefined ? { costUSD: (prev.costUSD ?? 0) + (usage.costUSD ?? 0) } : {}),
+    };
+  }
+}
+
+/** The name a local tool has in the team's tools actor: its own for the team's tools, `<agent>/<name>` for an agent's. */
+const localKey = (owner: string | undefined, tool: Tool) => (owner === undefined ? tool.name : `${owner}/${tool.name}`);
+
+export class TeamSession {
+  readonly id: string;
+  readonly checked: CheckedTeam;
+  readonly #host: TeamHost;
+  readonly #emitter = new EventEmitter<RunEventListeners>();
+  readonly #stream: boolean;
+  #supervisor: ActorRefFrom<typeof supervisorMachine> | undefined;
+  #starting: Promise<void> | undefined;
+  /** systemIds of the actors this session started besides the supervisor. */
+  readonly #spawned: string[] = [];
+  #queue: Promise<unknown> = Promise.resolve();
+  #current: { runId: string; cancel: () => void } | undefined;
+  #stopped = false;
+  #totals: Totals;
+  readonly #restored: TeamSnapshot | undefined;
+
+  constructor(host: TeamHost, checked: CheckedTeam, internal: { stream: boolean; restored?: TeamSnapshot }) {
+    this.checked = checked;
+    this.#host = host;
+    this.#stream = internal.stream;
+    this.#restored = internal.restored;
+    this.id = host.nextTeamId();
+    // Resolve every provider now so a missing key or unknown provider fails before any call.
+    for (const agent of checked.agents) host.provider(agent.model.provider);
+    const restored = internal.restored;
+    this.#totals = restored
+      ? { runs: restored.runs, stepsUsed: restored.stepsUsed, handoffs: restored.handoffs, usage: structuredClone(restored.usage) }
+      : { runs: 0, stepsUsed: 0, handoffs: 0, usage: { inputTokens: 0, outputTokens: 0, byModel: {}, byAgent: {} } };
+  }
+
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  on<K extends keyof RunEventMap>(name: K, listener: RunEventListeners[K]): void {
+    this.#emitter.on(name, listener as never);
+  }
+
+  once<K extends keyof RunEventMap>(name: K, listener: RunEventListeners[K]): void {
+    this.#emitter.once(name, listener as never);
+  }
+
+  off<K extends keyof RunEventMap>(name: K, listener?: RunEventListeners[K]): void {
+    this.#emitter.off(name, listener as never);
+  }
+
+  /** Every event of every run, in order. Returns a function that unsubscribes. */
+  subscribe(listener: (event: RunEvent) => void): () => void {
+    for (const name of RUN_EVENT_NAMES) this.#emitter.on(name, listener as never);
+    return () => {
+      for (const name of RUN_EVENT_NAMES) this.#emitter.off(name, listener as never);
+    };
+  }
+
+  /** Runs one task after the ones queued before it; `fresh`: as a new conversation. */
+  run(run: CheckedRun, fresh: boolean): Promise<RunResult<unknown>> {
+    if (this.#stopped) return Promise.reject(new BatonError("CLOSED", `Team ${this.id} is stopped; create a new team to run more tasks.`));
+    const next = this.#queue.then(() => this.#runNow(run, fresh));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Every tool of one agent: the team's and its own, local and MCP; a clash is an error. */
+  async #toolsOf(agent: CheckedAgent, signal?: AbortSignal): Promise<ToolEntry[]> {
+    const tools: ToolEntry[] = [];
+    const service = address.tools(this.id);
+    for (const [owner, list] of [
+      [undefined, this.checked.tools],
+      [agent.name, agent.tools],
+    ] as const) {
+      for (const tool of list) {
+        tools.push({
+          spec: { name: tool.name, description: tool.description, parameters: tool.jsonSchema },
+          service,
+          remoteName: localKey(owner, tool),
+          source: "local",
+        });
+      }
+    }
+    const specs = [...this.checked.mcpServers, ...agent.mcpServers];
+    if (specs.length === 0) return tools;
+    const mcp = await this.#host.mcpTools(specs, signal);
+    const taken = new Set(tools.map((t) => t.spec.name));
+    for (const entry of mcp) {
+      if (taken.has(entry.spec.name)) {
+        const who = this.checked.shorthand ? "" : ` of agent "${agent.name}"`;
+        throw new BatonError(
+          "TOOL_CONFLICT",
+          `MCP tool "${entry.spec.name}" (server ${entry.source}) clashes with a local tool${who} of the same name. Rename the local tool.`,
+        );
+      }
+    }
+    return [...tools, ...mcp];
+  }
+
+  async #start(signal?: AbortSignal): Promise<ActorRefFrom<typeof supervisorMachine>> {
+    if (!this.#starting) {
+      this.#starting = (async () => {
+        const { checked } = this;
+        const agents: AgentInfo[] = [];
+        for (const agent of checked.agents) {
+          const output = agent.output ?? checked.output;
+          agents.push({
+            name: agent.name,
+            model: agent.model,
+            description: agent.description,
+            instructions: agent.instructions,
+            tools: await this.#toolsOf(agent, signal),
+            handoffs: agent.handoffs,
+            output: output ? outputSpecOf(output) : undefined,
+            filtered: (agent.handoffFilter ?? checked.handoffFilter) !== undefined,
+            providerService: this.#host.providerService(agent.model.provider),
+          });
+        }
+        // Closed or stopped while MCP servers were connecting: start nothing.
+        if (this.#stopped) throw new BatonError("CLOSED", `Team ${this.id} was stopped while it started.`);
+        this.#spawnServices();
+        const restored = this.#restored;
+        const active = restored && agents.some((a) => a.name === restored.active) ? restored.active : undefined;
+        const input: SupervisorInput = {
+          teamId: this.id,
+          agents,
+          start: checked.start,
+          instructions: checked.instructions,
+          policy: typeof checked.policy === "function" ? undefined : checked.policy,
+          policyFunction: typeof checked.policy === "function",
+          maxSteps: checked.maxSteps,
+          maxHandoffs: checked.maxHandoffs,
+          handoffMode: checked.handoffMode,
+          outputRetries: checked.outputRetries,
+          stream: this.#stream,
+          retry: this.#host.retry,
+          toolTimeoutMs: checked.toolTimeoutMs,
+          samplingModel: checked.samplingModel,
+          ...(restored ? { transcript: restored.transcript } : {}),
+          ...(active ? { active } : {}),
+        };
+        const supervisor = this.#host.spawn(supervisorMachine, address.team(this.id), input) as ActorRefFrom<typeof supervisorMachine>;
+        this.#supervisor = supervisor;
+        supervisor.on("*", (event) => this.#deliver(event as RunEvent));
+      })();
+    }
+    await this.#starting;
+    return this.#supervisor!;
+  }
+
+  /** The actors that hold the team's effects: local tools, user callbacks, the event channel. */
+  #spawnServices(): void {
+    const { checked } = this;
+    const tools: Record<string, Tool> = {};
+    for (const tool of checked.tools) tools[localKey(undefined, tool)] = tool;
+    for (const agent of checked.agents) for (const tool of agent.tools) tools[localKey(agent.name, tool)] = tool;
+    const start = (logic: AnyActorLogic, systemId: string, input: unknown) => {
+      this.#host.spawn(logic, systemId, input);
+      this.#spawned.push(systemId);
+    };
+    if (Object.keys(tools).length) start(localTools, address.tools(this.id), { tools, clock: this.#host.clock });
+    const filters: Record<string, HandoffFilter> = {};
+    const outputs: CallbacksInput["outputs"] = {};
+    if (checked.handoffFilter) filters["*"] = checked.handoffFilter;
+    if (checked.output) (outputs as Record<string, unknown>)["*"] = checked.output;
+    for (const agent of checked.agents) {
+      if (agent.handoffFilter) filters[agent.name] = agent.handoffFilter;
+      if (agent.output) (outputs as Record<string, unknown>)[agent.name] = agent.output;
+    }
+    const policy = typeof checked.policy === "function" ? checked.policy : undefined;
+    if (policy || Object.keys(filters).length || Object.keys(outputs).length) {
+      const input: CallbacksInput = { teamId: this.id, policy, filters, outputs, clock: this.#host.clock };
+      start(callbacks, address.callbacks(this.id), input);
+    }
+    if (this.#stream) start(eventChannel, address.events(this.id), { teamId: this.id, deliver: (event: RunEvent) => this.#deliver(event) });
+  }
+
+  async #runNow(run: CheckedRun, fresh: boolean): Promise<RunResult<unknown>> {
+    const runId = this.#host.newRunId();
+    const { signal } = run;
+    if (this.#stopped) return this.#settleEarly(runId, run, { code: "CLOSED", message: `Team ${this.id} is stopped.` });
+    if (signal?.aborted) return this.#settleEarly(runId, run, { code: "CANCELLED", message: "The run was cancelled before it started." });
+    let supervisor: ActorRefFrom<typeof supervisorMachine>;
+    try {
+      supervisor = await this.#start(signal);
+    } catch (error) {
+      if (this.#stopped) return this.#settleEarly(runId, run, { code: "CLOSED", message: `Team ${this.id} was stopped while it started.` });
+      if (signal?.aborted)
+        return this.#settleEarly(runId, run, { code: "CANCELLED", message: "The run was cancelled while the team started." });
+      throw error;
+    }
+    if (this.#stopped) return this.#settleEarly(runId, run, { code: "CLOSED", message: `Team ${this.id} is stopped.` });
+    if (signal?.aborted) return this.#settleEarly(runId, run, { code: "CANCELLED", message: "The run was cancelled before it started." });
+    return new Promise<RunResult<unknown>>((resolve, reject) => {
+      const subscriptions = [
+        supervisor.on("run.finished", (event) => {
+          if (event.runId !== runId) return;
+          done();
+          this.#account(event.result);
+          resolve(event.result);
+        }),
+        supervisor.on("run.failed", (event) => {
+          if (event.runId !== runId) return;
+          done();
+          this.#account(event.partial);
+          reject(new BatonError(event.error.code, event.error.message, { details: event.error.details ?? {}, partial: event.partial }));
+        }),
+      ];
+      // A bug in a machine stops the supervisor: never hang on it.
+      const crash = supervisor.subscribe({
+        error: (error: unknown) => {
+          done();
+          this.#stopped = true;
+          this.#host.forget(this);
+          const message = `Team ${this.id} stopped unexpectedly: ${error instanceof Error ? error.message : String(error)}`;
+          reject(new BatonError("INTERNAL", message, { cause: error, partial: this.#emptyResult(runId, run, message) }));
+        },
+      });
+      const cancel = () => supervisor.send({ type: "CANCEL", at: this.#host.clock.now() });
+      const done = () => {
+        crash.unsubscribe();
+        for (const s of subscriptions) s.unsubscribe();
+        signal?.removeEventListener("abort", cancel);
+        this.#current = undefined;
+      };
+      this.#current = { runId, cancel };
+      signal?.addEventListener("abort", cancel, { once: true });
+      const request: RunRequest = { type: "RUN", runId, input: run.input, at: this.#host.clock.now() };
+      if (run.messages) request.messages = run.messages;
+      if (run.maxSteps !== undefined) request.maxSteps = run.maxSteps;
+      if (run.maxHandoffs !== undefined) request.maxHandoffs = run.maxHandoffs;
+      if (fresh) request.fresh = true;
+      supervisor.send(request);
+    });
+  }
+
+  /** A run that ends before the team could take it (cancelled, closed): the same events and error as one that ends later. */
+  #settleEarly(runId: string, run: CheckedRun, error: ErrorData): Promise<never> {
+    const partial = this.#emptyResult(runId, run, error.message);
+    const start = this.checked.agents.find((a) => a.name === this.checked.start)!;
+    this.#deliver({
+      type: "run.started",
+      runId,
+      teamId: this.id,
+      input: run.input,
+      agents: this.checked.agents.map((a) => a.name),
+      models: [...new Set(this.checked.agents.map((a) => a.model.id))],
+      agent: start.name,
+      model: start.model.id,
+    });
+    this.#deliver({ type: "run.failed", runId, teamId: this.id, error, partial });
+    return Promise.reject(new BatonError(error.code, error.message, { partial }));
+  }
+
+  #emptyResult(runId: string, run: CheckedRun, reason: string): RunResult<unknown> {
+    const now = this.#host.clock.now();
+    const state = newRunState(runId, run.input, run.maxSteps ?? this.checked.maxSteps, run.maxHandoffs ?? this.checked.maxHandoffs, now);
+    const start = this.checked.agents.find((a) => a.name === this.checked.start)!;
+    const messages = [...(run.messages ?? []), userMessage(run.input)];
+    return buildResult(state, messages, "stopped", { agent: start.name, model: start.model.id }, now, reason);
+  }
+
+  /**
+   * The one delivery point of the team's events. A listener that throws during a run ends that
+   * run with LISTENER_ERROR and the partial result; on the run's last event there is no run
+   * left to fail, so the error is rethrown outside (like any EventEmitter listener's).
+   */
+  #deliver(event: RunEvent): void {
+    try {
+      this.#emitter.emit(event.type, event as never);
+    } catch (error) {
+      const current = this.#current;
+      const last = event.type === "run.finished" || event.type === "run.failed";
+      if (last || !current || current.runId !== event.runId) {
+        queueMicrotask(() => {
+          throw error;
+        });
+        return;
+      }
+      this.#supervisor?.send({ type: "RUN.ABORT", error: toErrorData(listenerError(event.type, error)), at: this.#host.clock.now() });
+    }
+  }
+
+  #account(result: RunResult<unknown>): void {
+    const totals = this.#totals;
+    totals.runs += 1;
+    totals.stepsUsed += result.stepsUsed;
+    totals.handoffs += result.handoffs.length;
+    totals.usage.inputTokens += result.usage.inputTokens;
+    totals.usage.outputTokens += result.usage.outputTokens;
+    addUsage(totals.usage.byModel, result.usage.byModel);
+    addUsage(totals.usage.byAgent, result.usage.byAgent);
+  }
+
+  /** Versioned JSON of the conversation so far: transcript, active agent, counters, usage. */
+  snapshot(): TeamSnapshot {
+    const context = this.#supervisor?.getSnapshot().context;
+    const restored = this.#restored;
+    return structuredClone({
+      version: SNAPSHOT_VERSION,
+      teamId: this.id,
+      agents: this.checked.agents.map((a) => ({ name: a.name, model: a.model.id })),
+      active: context?.active ?? restored?.active ?? this.checked.start,
+      transcript: context ? [...context.transcript] : [...(restored?.transcript ?? [])],
+      runs: this.#totals.runs,
+      stepsUsed: this.#totals.stepsUsed,
+      handoffs: this.#totals.handoffs,
+      usage: this.#totals.usage,
+      takenAt: new Date(this.#host.clock.now()).toISOString(),
+    });
+  }
+
+  /** Providers forget this team's conversation (the sim's turn counters, for one). */
+  endSessions(): void {
+    for (const agent of this.checked.agents) this.#host.provider(agent.model.provider).endSession?.(this.id);
+  }
+
+  /** Cancels a run in flight (it rejects with CANCELLED) and stops the team's actors. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#current?.cancel();
+    await this.#starting?.catch(() => undefined);
+    if (this.#supervisor) this.#host.stop(address.team(this.id));
+    for (const systemId of this.#spawned) this.#host.stop(systemId);
+    this.endSessions();
+    this.#host.forget(this);
+    this.#emitter.removeAllListeners();
+  }
+}

@@ -1,0 +1,142 @@
+/** A run's start, the steps it records, and its end (finished or failed). */
+import type { ErrorData } from "../../src/errors.js";
+import type { RunStatus } from "../../src/result.js";
+import { buildResult, newRunState, newWarnings, recordStep } from "../../src/team/runState.js";
+import { repairTranscript, userMessage } from "../../src/transcript/index.js";
+import { extend } from "../../src/util/extend.js";
+import { address } from "../addresses.js";
+import { agentInfo, type SupervisorContext } from "./context.js";
+import { activeGrant, plainVerdict } from "./grants.js";
+import { after, merge, type Plan } from "./plan.js";
+import type { RunRequest, StepReport, TaskMessage } from "./protocol.js";
+
+/** A new run: its state, its transcript, the run.started event and the TASK for the active agent. */
+export function startRun(context: SupervisorContext, event: RunRequest): Plan {
+  const { config } = context;
+  const run = newRunState(event.runId, event.input, event.maxSteps ?? config.maxSteps, event.maxHandoffs ?? config.maxHandoffs, event.at);
+  const earlier = event.fresh ? [] : context.transcript;
+  const active = event.fresh ? config.start : context.active;
+  const transcript = [...earlier, ...(event.messages ?? []), userMessage(event.input)];
+  const agent = agentInfo(context, active);
+  const begin: Plan = {
+    assign: {
+      run,
+      transcript,
+      active,
+      note: undefined,
+      decision: undefined,
+      transfer: undefined,
+      failure: undefined,
+      oneOff: event.fresh === true,
+    },
+    emit: [
+      {
+        type: "run.started",
+        runId: run.runId,
+        teamId: config.teamId,
+        input: event.input,
+        agents: config.agents.map((a) => a.name),
+        models: [...new Set(config.agents.map((a) => a.model.id))],
+        agent: active,
+        model: agent.model.id,
+      },
+    ],
+  };
+  return merge(begin, task(after(context, begin), active, repairTranscript(transcript, { receiverProvider: agent.model.provider })));
+}
+
+/**
+ * The TASK for the active agent, with its first grant when the supervisor can give it at once
+ * (no policy function to ask, and the plain verdict is a grant); else the agent asks.
+ */
+export function task(
+  context: SupervisorContext,
+  to: string,
+  transcript: TaskMessage["transcript"],
+  handoff?: TaskMessage["handoff"],
+): Plan {
+  const message: TaskMessage = { type: "TASK", runId: context.run!.runId, transcript };
+  if (handoff) message.handoff = handoff;
+  let plan: Plan = {};
+  if (!context.config.policyFunction) {
+    const verdict = plainVerdict(context, to);
+    if (verdict.kind === "grant") {
+      const given = activeGrant(context, context.config.policy, verdict.maxSteps);
+      message.grant = given.grant;
+      plan = given.plan;
+    }
+  }
+  return merge(plan, { send: [{ to: address.agent(context.config.teamId, to), event: message }] });
+}
+
+/**
+ * A finished step: counted, its warnings reported once, and (for the agent holding the task)
+ * its messages added to the transcript. A delegate's messages stay in its own context.
+ */
+export function recordReport(context: SupervisorContext, report: StepReport | undefined, intoTranscript: boolean): Plan {
+  if (!report) return {};
+  const run = context.run!;
+  const fresh = newWarnings(run, report.warnings);
+  const counted = recordStep(run, report.record);
+  const tag = { runId: run.runId, teamId: context.config.teamId };
+  return {
+    assign: {
+      run: fresh.length ? extend(counted, { warnings: [...run.warnings, ...fresh] }) : counted,
+      ...(intoTranscript ? { transcript: [...context.transcript, ...report.messages] } : {}),
+    },
+    emit: [
+      ...fresh.map((w) => ({ type: "warning" as const, ...tag, ...w })),
+      {
+        type: "step.finished",
+        ...tag,
+        agent: report.record.agent,
+        model: report.record.model,
+        step: report.record.step,
+        record: report.record,
+      },
+    ],
+  };
+}
+
+/** What a finished run leaves: no run state, and no transcript if nothing continues it. */
+function afterRun(context: SupervisorContext): Partial<SupervisorContext> {
+  const cleared: Partial<SupervisorContext> = {
+    run: undefined,
+    decision: undefined,
+    transfer: undefined,
+    failure: undefined,
+    note: undefined,
+    delegations: {},
+    queued: [],
+  };
+  return context.oneOff ? extend(cleared, { transcript: [] }) : cleared;
+}
+
+export function finishRun(
+  context: SupervisorContext,
+  params: { status: RunStatus; reason?: string; output?: { text: string; value?: unknown } },
+  at: number,
+): Plan {
+  let run = context.run!;
+  if (params.output) {
+    run = extend(run, { outputText: params.output.text, ...("value" in params.output ? { output: { value: params.output.value } } : {}) });
+  }
+  const last = { agent: context.active, model: agentInfo(context, context.active).model.id };
+  const result = buildResult(run, context.transcript, params.status, last, at, params.reason);
+  return {
+    assign: afterRun(context),
+    emit: [{ type: "run.finished", runId: run.runId, teamId: context.config.teamId, result }],
+  };
+}
+
+/** A failed run: every agent stops what it does; the partial result goes with the error. */
+export function failRun(context: SupervisorContext, error: ErrorData, at: number): Plan {
+  const run = context.run!;
+  const last = { agent: context.active, model: agentInfo(context, context.active).model.id };
+  const partial = buildResult(run, context.transcript, "stopped", last, at, error.message);
+  return {
+    assign: afterRun(context),
+    emit: [{ type: "run.failed", runId: run.runId, teamId: context.config.teamId, error, partial }],
+    send: context.config.agents.map((a) => ({ to: address.agent(context.config.teamId, a.name), event: { type: "CANCEL" } })),
+  };
+}

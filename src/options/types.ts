@@ -1,0 +1,89 @@
+/** The options of teams and runs, as users write them (the contract of DESIGN §1 and §9). */
+import type { z } from "zod";
+import type { McpServerSpec } from "../mcp/spec.js";
+import type { ModelInput } from "../models/modelRef.js";
+import type { HandoffFilter } from "../policies/handoffFilters.js";
+import type { Policy } from "../policies/types.js";
+import type { ModelSettings } from "../providers/types.js";
+import type { TeamSnapshot } from "../team/snapshot.js";
+import type { Tool } from "../tools/defineTool.js";
+import type { HandoffMode } from "../tools/handoffTools.js";
+import type { Content, Message } from "../transcript/index.js";
+
+/** A zod object schema for typed final output. */
+export type OutputSchema = z.ZodObject;
+
+/** One named agent of a team. */
+export interface AgentDefinition {
+  /** Unique in the team: 1–48 of `a-z A-Z 0-9 _ -`. Handoff tools are `transfer_to_<name>` / `ask_<name>`. */
+  name: string;
+  /** `"provider/model"` or `{ model, settings, description }`. Several agents may share a model. */
+  model: ModelInput;
+  /** This agent's system prompt, after the team's `instructions`. */
+  instructions?: string;
+  /** What this agent is good at: goes into the handoff and delegation tools (default from the catalog). */
+  description?: string;
+  /** This agent's own tools, on top of the team's. */
+  tools?: readonly Tool[];
+  /** This agent's own MCP servers, on top of the team's. */
+  mcpServers?: readonly McpServerSpec[];
+  /** Generation settings, over the model's own. */
+  settings?: ModelSettings;
+  /** Names this agent may transfer to or ask. Default: every other agent; `[]`: none. */
+  handoffs?: readonly string[];
+  /** What this agent sees of the transcript when the task is handed to it (over the team's filter). */
+  handoffFilter?: HandoffFilter;
+  /** Typed final output when this agent gives the final answer (over the team's `output`). */
+  output?: OutputSchema;
+}
+
+export interface TeamOptions {
+  /** The shorthand: one model or a list, one agent per model, named by its model id; the first starts. */
+  model?: ModelInput | readonly ModelInput[];
+  /** Named agents; the first starts unless `start` says otherwise. Not together with `model`. */
+  agents?: readonly AgentDefinition[];
+  /** The agent that starts (named teams). */
+  start?: string;
+  /** MCP servers offered to every agent. */
+  mcpServers?: readonly McpServerSpec[];
+  /** Local tools offered to every agent. */
+  tools?: readonly Tool[];
+  /** System prompt for every agent (before each agent's own). */
+  instructions?: string;
+  policy?: Policy;
+  /** Model calls per run (default 10). */
+  maxSteps?: number;
+  /** Handoffs per run, by models, policies and fallbacks alike (default 10). */
+  maxHandoffs?: number;
+  /** `transfer` (default): give the task away; `delegate`: ask another agent and continue; `both`. */
+  handoffs?: HandoffMode;
+  /** Decides what a receiving agent sees of the transcript (default: everything). */
+  handoffFilter?: HandoffFilter;
+  /** Timeout for each local tool call, in ms. */
+  toolTimeoutMs?: number;
+  /** Model that answers MCP sampling requests (default: the first agent's model). */
+  samplingModel?: string;
+  /** Continue a conversation from `team.snapshot()` (version 1 or 2). */
+  from?: TeamSnapshot | Record<string, unknown>;
+  /** Typed final output: `finalOutput` is parsed and validated with this schema. */
+  output?: OutputSchema;
+  /** Repair turns after an answer that does not match `output` (default 1). */
+  outputRetries?: number;
+  /** A setting a model does not take is an error before any call, instead of dropped with a warning. */
+  strictSettings?: boolean;
+}
+
+export interface RunOptions extends TeamOptions {
+  /** The user's message: text, or a list of parts (text, image, file). */
+  input: Content;
+  /** Earlier conversation; `input` is appended to it. */
+  messages?: readonly Message[];
+  signal?: AbortSignal;
+}
+
+export interface TeamRunOptions {
+  signal?: AbortSignal;
+  messages?: readonly Message[];
+  maxSteps?: number;
+  maxHandoffs?: number;
+}
