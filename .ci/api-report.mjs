@@ -41,8 +41,8 @@ for (const [i, config] of configs.entries()) {
   if (!update && result.apiReportChanged) {
     changed = true;
     failures.push(`${report} differs from the public surface (diff above)`);
-  }
-  else if (!update && !result.succeeded && result.errorCount === 0) failures.push(`${CONFIGS[i]}: ${result.warningCount} warning(s) above`);
+  } else if (!update && !result.succeeded && result.errorCount === 0)
+    failures.push(`${CONFIGS[i]}: ${result.warningCount} warning(s) above`);
   if (update && result.apiReportChanged) console.log(`Updated ${report}.`);
 }
 if (failures.length) {
