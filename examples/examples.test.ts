@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startBackend } from "./backend.js";
 import { runHandoffExample } from "./handoff.js";
 import { runPolicyExample } from "./policy.js";
+import { runTeamExample } from "./team.js";
 
 describe("examples", () => {
   it("handoff.ts runs research → write on sim models without keys and says so", async () => {
@@ -14,6 +15,18 @@ describe("examples", () => {
     expect(result.handoffs).toHaveLength(1);
     expect(out).toContain("# Kestrel-2 reaches orbit");
     expect(out).toContain("hyperspectral camera");
+  });
+
+  it("team.ts runs a named team: triage → researcher → writer, two agents on one model", async () => {
+    const lines: string[] = [];
+    const result = await runTeamExample({ env: {}, log: (line) => lines.push(line) });
+    expect(lines[0]).toContain("running on the scripted sim models");
+    expect(lines).toContain("handoff triage → researcher: needs facts first");
+    expect(lines).toContain("researcher (sim/fast) calls search_notes");
+    expect(lines).toContain("handoff researcher → writer");
+    expect(result.finalOutput).toBe("Kestrel-2 is in orbit (written from 1 search).");
+    expect(result.agentsUsed).toEqual(["triage", "researcher", "writer"]);
+    expect(lines.at(-1)).toBe("completed: triage → researcher → writer · triage 1 call(s), researcher 2 call(s), writer 1 call(s)");
   });
 
   it("policy.ts falls back from the failing model and answers", async () => {

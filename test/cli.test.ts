@@ -33,7 +33,7 @@ describe("the baton CLI", () => {
 
   it.each([
     [["run"], /Missing input/],
-    [["run", "hello"], /at least one model/],
+    [["run", "hello"], /at least one model with -m.*or a team file with --team/],
     [["fly", "x", "-m", "sim/a"], /Unknown command "fly"/],
     [["run", "x", "-m", "sim/a", "--max-steps", "zero"], /--max-steps must be a whole number/],
     [["run", "x", "--bogus"], /Unknown option '--bogus'/],
@@ -51,6 +51,27 @@ describe("the baton CLI", () => {
     expect(t.err()).toMatch(/handoff sim\/openai-gpt-4o-mini → sim\/anthropic-claude-sonnet-4-20250514/);
     expect(t.err()).toMatch(/— completed\nmodels: .* · steps: 2 · handoffs: 1\ntokens: .* s\n$/);
     expect(t.out()).toContain("(sim anthropic/claude-sonnet-4-20250514) A simulated answer to: Write a post");
+  });
+
+  it("--team runs a team file of named agents (on sim models without keys) and names the agents", async () => {
+    const t = io({});
+    const code = await main(["run", "Write about the launch", "--team", "examples/team.json"], t.io);
+    expect(code).toBe(0);
+    expect(t.err()).toContain("No API key for openai (OPENAI_API_KEY). Running on sim models instead");
+    expect(t.err()).toMatch(/handoff triage → researcher/);
+    expect(t.err()).toMatch(/handoff researcher → writer/);
+    expect(t.err()).toMatch(/agents: triage → researcher → writer \(models: sim\/triage, sim\/researcher, sim\/writer\) · steps: 3 · handoffs: 2/);
+    expect(t.out()).toContain("(sim writer, for anthropic/claude-sonnet-4-20250514) A simulated answer to: Write about the launch");
+  });
+
+  it.each([
+    [["run", "x", "--team", "examples/team.json", "-m", "sim/a"], /either models \(-m\) or a team file/],
+    [["run", "x", "--team", "no/such/team.json"], /cannot read the team file no\/such\/team.json/],
+    [["run", "x", "--team", "package.json"], /package.json: unknown key "name"/],
+  ])("a bad team file use %j exits 2 with a message", async (argv, message) => {
+    const t = io({});
+    expect(await main(argv, t.io)).toBe(2);
+    expect(t.err()).toMatch(message);
   });
 
   it("--json prints the result as JSON on stdout", async () => {

@@ -63,9 +63,17 @@ describe("a run with one model", () => {
   });
 
   it("passes per-model settings from a model object", async () => {
-    const r = simRunner({ solo: [{ text: "ok" }] });
-    const result = await r.run({ input: "hi", model: { model: "sim/solo", settings: { temperature: 0.2 }, description: "the only one" } });
+    const seen: unknown[] = [];
+    const r = simRunner({
+      solo: (request) => {
+        seen.push(request.settings);
+        return { text: "ok" };
+      },
+    });
+    const settings = { temperature: 0.2, maxTokens: 300, stop: ["END"] };
+    const result = await r.run({ input: "hi", model: { model: "sim/solo", settings, description: "the only one" } });
     expect(result.status).toBe("completed");
+    expect(seen).toEqual([settings]);
   });
 
   it("reports a script that ran out of turns as a SIM_SCRIPT_ERROR with the partial result", async () => {

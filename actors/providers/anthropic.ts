@@ -1,5 +1,11 @@
 import Anthropic, { AnthropicError, APIError } from "@anthropic-ai/sdk";
-import { AnthropicStreamAccumulator, fromAnthropicMessage, toAnthropicParams } from "../../src/providers/anthropicWire.js";
+import { fromOutputTool } from "../../src/providers/anthropicOutput.js";
+import {
+  AnthropicStreamAccumulator,
+  anthropicOutputTool,
+  fromAnthropicMessage,
+  toAnthropicParams,
+} from "../../src/providers/anthropicWire.js";
 import { callFailure, cancelledError, guardListener, incompleteStreamError, ListenerFailure } from "../../src/providers/callFailure.js";
 import type { ProviderConfig } from "../../src/providers/config.js";
 import { resolveAccess } from "../../src/providers/credentials.js";
@@ -74,8 +80,10 @@ export function createAnthropicProvider(options: AnthropicProviderOptions, env: 
       if (request.signal?.aborted) throw cancelledError(name, request.model, request.signal);
       const maxTokens = request.settings.maxTokens ?? 0;
       const stream = request.onTextDelta !== undefined || (options.timeoutMs === undefined && maxTokens > NON_STREAMING_MAX_TOKENS);
+      const outputTool = anthropicOutputTool(request);
       try {
-        return stream ? await callStream(request) : await callJson(request);
+        const response = stream ? await callStream(request) : await callJson(request);
+        return outputTool === undefined ? response : fromOutputTool(response, outputTool);
       } catch (error) {
         if (error instanceof ListenerFailure) throw error.error;
         throw fail(error, request);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { BatonError } from "../../src/errors.js";
+import { resolveTurn, type SimScript, textChunks, turnToResponse } from "../../src/providers/simScript.js";
 import type { ModelRequest, ModelResponse, Provider } from "../../src/providers/types.js";
-import { resolveTurn, type SimScript, textChunks, turnToResponse } from "../../src/sim/script.js";
 
 export interface SimProviderConfig {
   /** Scripts by model name: `scripts.writer` drives `sim/writer`. */
@@ -33,6 +33,7 @@ export function createSimProvider(config: SimProviderConfig = {}): Provider {
         settings: request.settings,
         callIndex,
         ...(request.system === undefined ? {} : { system: request.system }),
+        ...(request.output === undefined ? {} : { output: request.output }),
       };
       const turn = await resolveTurn(request.modelId, scripts[request.model], simRequest);
       const signal = request.signal;

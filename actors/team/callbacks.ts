@@ -66,7 +66,7 @@ export const callbacks = fromCallback<CallbackAsk, CallbacksInput>(({ input, rec
           const filter = input.filters[ask.to] ?? input.filters["*"];
           try {
             const seen = filter ? filter(ask.transcript, { from: ask.from, to: ask.to }) : [...ask.transcript];
-            const checked = checkMessages(seen, `The handoffFilter for ${ask.to}`);
+            const checked = checkMessages(seen, `What the handoffFilter for ${ask.to} returned`);
             if (typeof checked === "string") {
               reply({ type: "FILTER.ANSWER", askId: ask.askId, error: { code: "POLICY_ERROR", message: checked }, at: clock.now() });
             } else reply({ type: "FILTER.ANSWER", askId: ask.askId, transcript: checked, at: clock.now() });

@@ -69,6 +69,16 @@ function addUsage(into: Record<string, ModelUsage>, from: Record<string, ModelUs
 /** The name a local tool has in the team's tools actor: its own for the team's tools, `<agent>/<name>` for an agent's. */
 const localKey = (owner: string | undefined, tool: Tool) => (owner === undefined ? tool.name : `${owner}/${tool.name}`);
 
+/** `promise`, or a rejection as soon as `signal` aborts (its listener removed either way). */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 export class TeamSession {
   readonly id: string;
   readonly checked: CheckedTeam;
@@ -82,6 +92,8 @@ export class TeamSession {
   #queue: Promise<unknown> = Promise.resolve();
   #current: { runId: string; cancel: () => void } | undefined;
   #stopped = false;
+  /** Aborted when the team stops: a start still waiting for MCP servers gives up. */
+  readonly #lifetime = new AbortController();
   #totals: Totals;
   readonly #restored: TeamSnapshot | undefined;
 
@@ -132,7 +144,7 @@ export class TeamSession {
   }
 
   /** Every tool of one agent: the team's and its own, local and MCP; a clash is an error. */
-  async #toolsOf(agent: CheckedAgent, signal?: AbortSignal): Promise<ToolEntry[]> {
+  async #toolsOf(agent: CheckedAgent, signal: AbortSignal): Promise<ToolEntry[]> {
     const tools: ToolEntry[] = [];
     const service = address.tools(this.id);
     for (const [owner, list] of [
@@ -164,8 +176,10 @@ export class TeamSession {
     return [...tools, ...mcp];
   }
 
-  async #start(signal?: AbortSignal): Promise<ActorRefFrom<typeof supervisorMachine>> {
+  /** Starts the team's actors once; a stop while MCP servers connect ends the wait. */
+  async #start(): Promise<ActorRefFrom<typeof supervisorMachine>> {
     if (!this.#starting) {
+      const signal = this.#lifetime.signal;
       this.#starting = (async () => {
         const { checked } = this;
         const agents: AgentInfo[] = [];
@@ -249,7 +263,8 @@ export class TeamSession {
     if (signal?.aborted) return this.#settleEarly(runId, run, { code: "CANCELLED", message: "The run was cancelled before it started." });
     let supervisor: ActorRefFrom<typeof supervisorMachine>;
     try {
-      supervisor = await this.#start(signal);
+      // The run's own signal ends its wait for the team, not the team's start (later runs use it).
+      supervisor = await (signal ? unlessAborted(this.#start(), signal) : this.#start());
     } catch (error) {
       if (this.#stopped) return this.#settleEarly(runId, run, { code: "CLOSED", message: `Team ${this.id} was stopped while it started.` });
       if (signal?.aborted)
@@ -386,6 +401,7 @@ export class TeamSession {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#lifetime.abort();
     this.#current?.cancel();
     await this.#starting?.catch(() => undefined);
     if (this.#supervisor) this.#host.stop(address.team(this.id));

@@ -3,6 +3,7 @@ import { actorAt } from "../../machines/deliver.js";
 import type { ToolCallEvent, ToolResultEvent, ToolServiceEvent } from "../../machines/tools/protocol.js";
 import type { Tool } from "../../src/tools/defineTool.js";
 import { toolOutputContent } from "../../src/tools/output.js";
+import { toolErrorText } from "../../src/tools/outputText.js";
 import { validateToolArgs } from "../../src/tools/validateArgs.js";
 import type { Content } from "../../src/transcript/index.js";
 import { CallsInFlight } from "../shared/callsInFlight.js";
@@ -13,8 +14,6 @@ export interface LocalToolsInput {
   tools: Readonly<Record<string, Tool>>;
   clock?: Clock;
 }
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * A team's local tools (`tools:<team>`): validates a call's arguments with the tool's zod
@@ -78,7 +77,7 @@ export const localTools = fromCallback<ToolServiceEvent, LocalToolsInput>(({ inp
             });
       content = toolOutputContent(await (timeout ? Promise.race([running, timeout]) : running));
     } catch (error) {
-      content = `Error: ${errorText(error)}`;
+      content = toolErrorText(error);
       isError = true;
     } finally {
       if (timer !== undefined) clock.clearTimeout(timer);

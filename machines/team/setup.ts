@@ -5,7 +5,7 @@
 import { enqueueActions, setup } from "xstate";
 import type { ErrorData } from "../../src/errors.js";
 import type { RunEvent } from "../../src/events.js";
-import { moveTarget } from "../../src/policies/decide.js";
+import { moveTarget, offGraphError } from "../../src/policies/decide.js";
 import { recordFailure } from "../../src/team/runState.js";
 import { extend } from "../../src/util/extend.js";
 import { address } from "../addresses.js";
@@ -192,6 +192,10 @@ export const supervisorSetup = setup({
     /** Fails the run with the error the event carries (or a fixed one), after recording its report. */
     fail: act((context, event) => withReport(context, event, (c) => failRun(c, errorOf(c, event), eventAt(event)))),
     failWithFailure: act((context, event) => failRun(context, context.failure ?? errorOf(context, event), eventAt(event))),
+    failOffGraph: act((context, event) => {
+      const error = fallbackOffGraph(context, event);
+      return error ? failRun(context, error, eventAt(event)) : {};
+    }),
   },
   guards: {
     fromActive: ({ context, event }) => {
@@ -213,6 +217,8 @@ export const supervisorSetup = setup({
       const move = moveTarget(event.decision, context.config.agents);
       return move !== undefined && "to" in move && move.to !== context.active;
     },
+    /** After a failure: the policy moves the task along no edge of the handoff graph. */
+    fallbackOffGraph: ({ context, event }) => fallbackOffGraph(context, event) !== undefined,
     handoffLimitReached: ({ context }) => handoffLimitReached(context),
     receiverFiltered: ({ context }) => context.transfer !== undefined && agentInfo(context, context.transfer.to).filtered,
     filterFailed: ({ event }) => event.type === "FILTER.ANSWER" && (event.error !== undefined || !event.transcript?.length),
@@ -221,6 +227,14 @@ export const supervisorSetup = setup({
     repairsLeft: ({ context }) => repairsLeft(context),
   },
 });
+
+/** The error of a fallback that moves the task along no edge of the handoff graph. */
+function fallbackOffGraph(context: SupervisorContext, event: SupervisorEvent): ErrorData | undefined {
+  if (event.type !== "POLICY.ANSWER" || !event.decision) return undefined;
+  const move = moveTarget(event.decision, context.config.agents);
+  if (!move || !("to" in move) || move.to === context.active) return undefined;
+  return offGraphError(context.config.agents, context.active, move.to);
+}
 
 /** The error a failing event stands for. */
 function errorOf(context: SupervisorContext, event: SupervisorEvent): ErrorData {

@@ -156,6 +156,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
           on: {
             "POLICY.ANSWER": [
               { guard: and(["currentAsk", "answerFailed"]), target: "#supervisor.idle", actions: "fail" },
+              { guard: and(["currentAsk", "fallbackOffGraph"]), target: "#supervisor.idle", actions: "failOffGraph" },
               { guard: and(["currentAsk", "fallbackMoves"]), target: "transferring", actions: "fallBack" },
               { guard: "currentAsk", target: "#supervisor.idle", actions: "failWithFailure" },
             ],

@@ -5,9 +5,11 @@ export const USAGE = `baton — run a team of LLMs as one agent
 
 Usage:
   baton run "<input>" -m <provider/model> [-m <provider/model> …] [options]
+  baton run "<input>" --team team.json [options]
 
 Options:
   -m, --model <id>         a model of the team, in order; the first starts (repeatable)
+      --team <file>        a team of named agents (JSON: agents, instructions, start, mcpServers)
       --mcp <spec>         an MCP server: command line, URL or mcp.json name (repeatable)
       --mcp-registry <f>   path of an mcp.json (default ./mcp.json if present)
   -i, --instructions <t>   system prompt for every model
@@ -30,6 +32,8 @@ export interface CliArgs {
   command: "run" | "help" | "version";
   input: string;
   models: string[];
+  /** Path of a team file (named agents), instead of models. */
+  team?: string;
   mcp: string[];
   mcpRegistry?: string;
   instructions?: string;
@@ -58,7 +62,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const input = rest.join(" ").trim();
   if (!input) throw new UsageError('Missing input. Use: baton run "<input>" -m <provider/model>.');
   const models = values.model ?? [];
-  if (models.length === 0) throw new UsageError("Give at least one model with -m, e.g. -m openai/gpt-4o-mini.");
+  if (values.team !== undefined && models.length > 0) throw new UsageError("Give either models (-m) or a team file (--team), not both.");
+  if (models.length === 0 && values.team === undefined) {
+    throw new UsageError("Give at least one model with -m, e.g. -m openai/gpt-4o-mini, or a team file with --team team.json.");
+  }
   let maxSteps: number | undefined;
   if (values["max-steps"] !== undefined) {
     maxSteps = Number(values["max-steps"]);
@@ -70,6 +77,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     throw new UsageError(`--handoffs must be transfer, delegate or both; got "${handoffs}".`);
   }
   const args: CliArgs = { command: "run", input, models, mcp: values.mcp ?? [], json: values.json ?? false, sim: values.sim ?? false };
+  if (values.team !== undefined) args.team = values.team;
   if (values["mcp-registry"] !== undefined) args.mcpRegistry = values["mcp-registry"];
   if (values.instructions !== undefined) args.instructions = values.instructions;
   if (maxSteps !== undefined) args.maxSteps = maxSteps;
@@ -84,6 +92,7 @@ function parse(argv: readonly string[]) {
     strict: true,
     options: {
       model: { type: "string", short: "m", multiple: true },
+      team: { type: "string" },
       mcp: { type: "string", multiple: true },
       "mcp-registry": { type: "string" },
       instructions: { type: "string", short: "i" },

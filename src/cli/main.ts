@@ -1,11 +1,12 @@
 import { readFileSync } from "node:fs";
 import { BatonError } from "../errors.js";
+import type { SimScript } from "../providers/simScript.js";
 import { Runner } from "../runner.js";
-import type { SimScript } from "../sim/script.js";
 import { contentText } from "../transcript/index.js";
 import { type CliArgs, parseCliArgs, USAGE, UsageError } from "./args.js";
 import { type Output, StatusLine, summary } from "./render.js";
 import { simTeam } from "./simTeam.js";
+import { parseTeamFile, simNamedTeam, type TeamFile } from "./teamFile.js";
 
 export interface CliIO {
   stdout: Output;
@@ -43,12 +44,36 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
 async function run(args: CliArgs, io: CliIO): Promise<number> {
   const status = new StatusLine(io.stderr);
   let models = args.models;
+  let team: TeamFile | undefined;
+  if (args.team !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(args.team, "utf8");
+    } catch (error) {
+      io.stderr.write(`baton: cannot read the team file ${args.team}: ${error instanceof Error ? error.message : String(error)}\n`);
+      return EXIT.usage;
+    }
+    try {
+      team = parseTeamFile(text, args.team);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      io.stderr.write(`baton: ${error.message}\n`);
+      return EXIT.usage;
+    }
+  }
   let scripts: Record<string, SimScript> = {};
-  const missing = args.sim ? undefined : missingKey(args.models, io.env);
+  const teamModels = team ? team.agents.map((a) => (typeof a.model === "string" ? a.model : a.model?.model)).filter((m) => typeof m === "string") : models;
+  const missing = args.sim ? undefined : missingKey(teamModels, io.env);
   if (args.sim || missing) {
-    const sim = simTeam(args.models, args.input);
-    models = sim.models;
-    scripts = sim.scripts;
+    if (team) {
+      const sim = simNamedTeam(team, args.input);
+      team = sim.team;
+      scripts = sim.scripts;
+    } else {
+      const sim = simTeam(args.models, args.input);
+      models = sim.models;
+      scripts = sim.scripts;
+    }
     status.line(
       args.sim
         ? "Running on sim models (--sim): scripted answers, no network."
@@ -63,8 +88,7 @@ async function run(args: CliArgs, io: CliIO): Promise<number> {
   try {
     const stream = runner.stream({
       input: args.input,
-      model: models,
-      mcpServers: args.mcp,
+      ...(team ? { ...team, mcpServers: [...(team.mcpServers ?? []), ...args.mcp] } : { model: models, mcpServers: args.mcp }),
       ...(args.instructions ? { instructions: args.instructions } : {}),
       ...(args.maxSteps ? { maxSteps: args.maxSteps } : {}),
       ...(args.handoffs ? { handoffs: args.handoffs } : {}),
@@ -77,12 +101,12 @@ async function run(args: CliArgs, io: CliIO): Promise<number> {
       status.line(text);
     };
     stream
-      .on("step.started", (e) => status.thinking(`${e.model} is thinking…`))
-      .on("tool.called", (e) => line(`→ ${e.model} calls ${e.name} ${truncate(JSON.stringify(e.args), 80)}`))
+      .on("step.started", (e) => status.thinking(`${e.agent} is thinking…`))
+      .on("tool.called", (e) => line(`→ ${e.agent} calls ${e.name} ${truncate(JSON.stringify(e.args), 80)}`))
       .on("tool.result", (e) => {
         if (e.isError) line(`  ${e.name} failed: ${truncate(contentText(e.content), 120)}`);
       })
-      .on("step.retry", (e) => line(`↻ ${e.model}: ${e.error.message}; retry ${e.attempt} in ${Math.round(e.delayMs)} ms`))
+      .on("step.retry", (e) => line(`↻ ${e.agent}: ${e.error.message}; retry ${e.attempt} in ${Math.round(e.delayMs)} ms`))
       .on("handoff", (e) => line(`⇢ handoff ${e.from} → ${e.to}${e.reason ? `: ${e.reason}` : ""}`))
       .on("text.delta", (e) => {
         status.stopSpinner();

@@ -39,6 +39,11 @@ export class StatusLine {
   }
 }
 
+/** The model-list shorthand: agents are named by their model ids. */
+function sameNames(result: RunResult): boolean {
+  return result.agentsUsed.every((agent, i) => agent === result.modelsUsed[i]) && result.agentsUsed.length === result.modelsUsed.length;
+}
+
 export function summary(result: RunResult): string {
   const tokens = Object.entries(result.usage.byModel)
     .map(([model, u]) => `${model} ${u.inputTokens} in / ${u.outputTokens} out`)
@@ -47,7 +52,9 @@ export function summary(result: RunResult): string {
   const reason = result.reason ? ` (${result.reason})` : "";
   return [
     `— ${result.status}${reason}`,
-    `models: ${result.modelsUsed.join(" → ") || "none"} · steps: ${result.stepsUsed} · handoffs: ${result.handoffs.length}`,
+    sameNames(result)
+      ? `models: ${result.modelsUsed.join(" → ") || "none"} · steps: ${result.stepsUsed} · handoffs: ${result.handoffs.length}`
+      : `agents: ${result.agentsUsed.join(" → ") || "none"} (models: ${result.modelsUsed.join(", ") || "none"}) · steps: ${result.stepsUsed} · handoffs: ${result.handoffs.length}`,
     `tokens: ${tokens || "none"}${cost} · ${(result.durationMs / 1000).toFixed(2)} s`,
   ].join("\n");
 }

@@ -1,4 +1,4 @@
-import type { SimScript } from "../sim/script.js";
+import type { SimScript } from "../providers/simScript.js";
 
 /**
  * The sim stand-ins for a CLI run without keys: each model but the last passes the task on

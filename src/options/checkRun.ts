@@ -24,8 +24,6 @@ function checkInput(input: unknown, hasMessages: boolean): Content {
     return input;
   }
   if (Array.isArray(input)) {
-    const checked = checkMessages([{ role: "user", content: input }], "input");
-    if (typeof checked === "string") throw invalid(checked);
     if (input.length === 0) throw invalid("input is an empty list of parts. Give at least one text, image or file part.");
     for (const [i, part] of input.entries()) {
       const type = (part as { type?: unknown })?.type;

@@ -253,10 +253,10 @@ function checkToolNames(team: CheckedTeam): void {
   for (const agent of team.agents) {
     const names = new Map<string, string>();
     for (const name of handoffToolNames(team, agent.name)) names.set(name, "a handoff tool");
-    const label = team.shorthand ? "" : ` of agent "${agent.name}"`;
+    const label = team.shorthand ? "" : ` in the tools of agent "${agent.name}"`;
     for (const [tool, owner] of [
       ...team.tools.map((t) => [t, "a tool of the team"] as const),
-      ...agent.tools.map((t) => [t, `a tool${label}`] as const),
+      ...agent.tools.map((t) => [t, `one of its own tools`] as const),
     ]) {
       const clash = names.get(tool.name);
       if (clash) {
@@ -265,7 +265,7 @@ function checkToolNames(team: CheckedTeam): void {
           `Tool name "${tool.name}" is used twice${label} (it clashes with ${clash}). Rename one of them.`,
         );
       }
-      names.set(tool.name, owner === "a tool of the team" ? "another tool of the team" : `another tool${label}`);
+      names.set(tool.name, owner === "a tool of the team" ? "a tool of the team" : "another of its own tools");
     }
   }
 }

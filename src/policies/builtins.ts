@@ -1,5 +1,6 @@
 /** Built-in policies (DESIGN §6). Each is a PolicyFunction; combine them with `all`. */
 import { BatonError } from "../errors.js";
+import { describeValue, isPlainObject } from "../options/describe.js";
 import type { Message } from "../transcript/index.js";
 import type { Policy, PolicyContext, PolicyDecision, PolicyFunction } from "./types.js";
 
@@ -30,7 +31,10 @@ export function all(...list: Policy[]): PolicyFunction {
     for (const policy of list) {
       const d = await decide(policy, context);
       if (d.stop && merged.stop === undefined) merged.stop = d.stop;
-      if (d.model !== undefined && merged.model === undefined) merged.model = d.model;
+      if (merged.model === undefined && merged.agent === undefined) {
+        if (d.agent !== undefined) merged.agent = d.agent;
+        else if (d.model !== undefined) merged.model = d.model;
+      }
       if (d.maxSteps !== undefined) merged.maxSteps = Math.min(merged.maxSteps ?? Number.POSITIVE_INFINITY, d.maxSteps);
       if (d.modelSettings) merged.modelSettings = { ...merged.modelSettings, ...d.modelSettings };
       if (d.tools) merged.tools = merged.tools ? merged.tools.filter((t) => d.tools!.includes(t)) : [...d.tools];
@@ -62,19 +66,34 @@ export function all(...list: Policy[]): PolicyFunction {
 }
 
 /**
- * A model per step range: `byStep({ 1: "openai/gpt-4o-mini", 4: "anthropic/claude-sonnet-4-20250514" })`
- * uses the first model for steps 1–3 and the second from step 4 on.
+ * An agent per step range: `byStep({ 1: "triage", 3: "writer" })` uses triage for steps 1–2 and
+ * writer from step 3 on. In the model-list shorthand the names are model ids
+ * (`byStep({ 1: "openai/gpt-4o-mini", 4: "anthropic/claude-sonnet-4-20250514" })`).
  */
 export function byStep(plan: Record<number, string>): PolicyFunction {
+  if (!isPlainObject(plan)) {
+    throw new BatonError(
+      "POLICY_ERROR",
+      `byStep takes an object of first steps to agents, e.g. byStep({ 1: "triage", 3: "writer" }); got ${describeValue(plan)}.`,
+    );
+  }
   const starts = Object.keys(plan)
     .map(Number)
     .sort((a, b) => a - b);
   if (starts.some((s) => !Number.isInteger(s) || s < 1))
     throw new BatonError("POLICY_ERROR", "byStep keys are first steps of a range: whole numbers ≥ 1.");
+  for (const start of starts) {
+    if (typeof plan[start] !== "string") {
+      throw new BatonError(
+        "POLICY_ERROR",
+        `byStep: step ${start} names ${describeValue(plan[start])}; give an agent's name (or a model id).`,
+      );
+    }
+  }
   return ({ step }) => {
-    let model: string | undefined;
-    for (const start of starts) if (step >= start) model = plan[start];
-    return model === undefined ? {} : { model };
+    let agent: string | undefined;
+    for (const start of starts) if (step >= start) agent = plan[start];
+    return agent === undefined ? {} : { agent };
   };
 }
 
@@ -101,17 +120,18 @@ export function budget(limits: { maxTokens?: number; maxCostUSD?: number }): Pol
 }
 
 /**
- * When the active model's calls keep failing (its retries are spent), moves the task to the
- * next model in the list that has not failed in this run, instead of failing the run.
+ * When the active agent's calls keep failing (its retries are spent), moves the task to the
+ * next agent in the list that has not failed in this run, instead of failing the run. `order`
+ * lists agent names (model ids in the shorthand); the default is the team's order.
  */
 export function fallback(options: { order?: string[] } = {}): PolicyFunction {
-  return ({ lastError, model, models, failures }) => {
-    if (!lastError || lastError.model !== model) return {};
-    const order = options.order ?? models;
-    const start = order.indexOf(model);
+  return ({ lastError, agent, agents, failures }) => {
+    if (!lastError || lastError.agent !== agent) return {};
+    const order = options.order ?? agents.map((a) => a.name);
+    const start = order.indexOf(agent);
     for (let i = 1; i <= order.length; i++) {
       const candidate = order[(start + i) % order.length]!;
-      if (candidate !== model && !(failures[candidate] ?? 0)) return { model: candidate };
+      if (candidate !== agent && !(failures[candidate] ?? 0)) return { agent: candidate };
     }
     return {};
   };

@@ -22,6 +22,8 @@ export type StepVerdict =
 export interface AgentSummary {
   name: string;
   model: { id: string };
+  /** The agents it may hand off to. */
+  handoffs: readonly string[];
 }
 
 export interface VerdictInput {
@@ -73,13 +75,28 @@ export function moveTarget(decision: PolicyDecision, agents: readonly AgentSumma
   return undefined;
 }
 
+/** A move the handoff graph does not allow (`from`'s handoffs lack `to`), as the policy's error. */
+export function offGraphError(agents: readonly AgentSummary[], from: string, to: string): ErrorData | undefined {
+  const source = agents.find((a) => a.name === from);
+  if (!source || source.handoffs.includes(to)) return undefined;
+  const allowed = source.handoffs.length ? source.handoffs.join(", ") : "none";
+  return {
+    code: "POLICY_ERROR",
+    message: `Policy moved the task from ${from} to ${to}, but ${from} may not hand off to ${to} (its handoffs: ${allowed}). Add "${to}" to ${from}'s handoffs or move elsewhere.`,
+    details: { from, to, handoffs: [...source.handoffs] },
+  };
+}
+
 export function decideStep(input: VerdictInput): StepVerdict {
   const decision = input.decision ?? {};
   const maxSteps = decision.maxSteps ?? input.maxSteps;
   if (decision.stop) return { kind: "stop", reason: typeof decision.stop === "string" ? decision.stop : "stopped by policy", maxSteps };
   const move = moveTarget(decision, input.agents);
   if (move && "error" in move) return { kind: "error", error: move.error };
-  if (move && move.to !== input.agent) return { kind: "move", to: move.to, maxSteps };
+  if (move && move.to !== input.agent) {
+    const offGraph = offGraphError(input.agents, input.agent, move.to);
+    return offGraph ? { kind: "error", error: offGraph } : { kind: "move", to: move.to, maxSteps };
+  }
   if (input.stepsUsed >= maxSteps) return { kind: "limit", reason: `maxSteps (${maxSteps}) reached`, maxSteps };
   return { kind: "grant", maxSteps };
 }

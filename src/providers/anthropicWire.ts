@@ -4,21 +4,20 @@
  */
 import type {
   Message as AnthropicMessage,
-  ContentBlockParam,
   MessageCreateParamsBase,
   MessageParam,
   RawMessageStreamEvent,
   Tool,
 } from "@anthropic-ai/sdk/resources/messages";
-import { contentText, type Message, type ProviderPart, type ToolCall } from "../transcript/index.js";
+import { modelCapabilities } from "../models/capabilities.js";
+import type { ProviderPart, ToolCall } from "../transcript/index.js";
+import { ANTHROPIC, historyTools, toAnthropicMessages } from "./anthropicMessages.js";
+import { outputFormat, outputTool, outputToolChoice, outputToolName } from "./anthropicOutput.js";
+import { ANTHROPIC_LIMITS, checkRequestContent, isBlank } from "./content.js";
 import { parseToolArgs, toolInputToArgs } from "./toolArgs.js";
-import { anthropicToolId } from "./toolIds.js";
 import type { ModelRequest, ModelResponse, StopReason, ToolSpec, Usage } from "./types.js";
 
-export const ANTHROPIC = "anthropic";
-
-/** Said on the user's behalf when a transcript starts with an assistant turn (the API demands a user turn first). */
-export const CONTINUE_TEXT = "Continue.";
+export { ANTHROPIC, CONTINUE_TEXT, toAnthropicMessages } from "./anthropicMessages.js";
 
 /** Default `max_tokens` per model family (the API requires the field); `settings.maxTokens` overrides. */
 const MAX_TOKENS: ReadonlyArray<readonly [RegExp, number]> = [
@@ -29,88 +28,6 @@ const DEFAULT_MAX_TOKENS = 16384;
 
 export function defaultMaxTokens(model: string): number {
   return MAX_TOKENS.find(([pattern]) => pattern.test(model))?.[1] ?? DEFAULT_MAX_TOKENS;
-}
-
-type Role = "user" | "assistant";
-
-interface Turn {
-  role: Role;
-  blocks: ContentBlockParam[];
-}
-
-/** Thinking blocks this provider wrote earlier, sent back exactly as received. */
-function partBlocks(parts: readonly ProviderPart[] | undefined): ContentBlockParam[] {
-  const blocks: ContentBlockParam[] = [];
-  for (const part of parts ?? []) {
-    if (part.provider !== ANTHROPIC || typeof part.data !== "object" || part.data === null) continue;
-    const data = part.data as Record<string, unknown>;
-    if (part.kind === "thinking" && typeof data.thinking === "string" && typeof data.signature === "string") {
-      blocks.push({ type: "thinking", thinking: data.thinking, signature: data.signature });
-    } else if (part.kind === "redacted_thinking" && typeof data.data === "string") {
-      blocks.push({ type: "redacted_thinking", data: data.data });
-    }
-  }
-  return blocks;
-}
-
-function hasText(text: string): boolean {
-  return text.trim() !== "";
-}
-
-/**
- * Neutral messages → Messages API turns: system messages lifted out (the API takes them in
- * `system`), consecutive same-role turns merged (all tool results of one assistant turn in ONE
- * user message, tool results before text), the first turn a user turn.
- */
-export function toAnthropicMessages(messages: readonly Message[]): { system: string[]; messages: MessageParam[] } {
-  const system: string[] = [];
-  const turns: Turn[] = [];
-  const push = (role: Role, blocks: ContentBlockParam[]) => {
-    if (blocks.length === 0) return;
-    const last = turns.at(-1);
-    if (last?.role !== role) {
-      turns.push({ role, blocks });
-      return;
-    }
-    const all = [...last.blocks, ...blocks];
-    last.blocks = role === "user" ? [...all.filter((b) => b.type === "tool_result"), ...all.filter((b) => b.type !== "tool_result")] : all;
-  };
-  for (const message of messages) {
-    switch (message.role) {
-      case "system":
-        if (hasText(message.content)) system.push(message.content);
-        break;
-      case "user": {
-        const text = contentText(message.content);
-        if (hasText(text)) push("user", [{ type: "text", text }]);
-        break;
-      }
-      case "assistant": {
-        const blocks = partBlocks(message.meta?.providerParts);
-        if (hasText(message.content)) blocks.push({ type: "text", text: message.content });
-        for (const call of message.toolCalls ?? []) {
-          blocks.push({ type: "tool_use", id: anthropicToolId(call.id), name: call.name, input: call.args });
-        }
-        push("assistant", blocks);
-        break;
-      }
-      case "tool":
-        push("user", [
-          {
-            type: "tool_result",
-            tool_use_id: anthropicToolId(message.toolCallId),
-            ...(contentText(message.content) === "" ? {} : { content: contentText(message.content) }),
-            ...(message.isError ? { is_error: true } : {}),
-          },
-        ]);
-        break;
-    }
-  }
-  if (turns[0]?.role === "assistant") turns.unshift({ role: "user", blocks: [{ type: "text", text: CONTINUE_TEXT }] });
-  // A turn that is one text block goes as a plain string: the API takes both, and with long
-  // transcripts the block wrapper made requests about 30% larger.
-  const content = (blocks: ContentBlockParam[]) => (blocks.length === 1 && blocks[0]!.type === "text" ? blocks[0]!.text : blocks);
-  return { system, messages: turns.map((turn) => ({ role: turn.role, content: content(turn.blocks) })) };
 }
 
 export function toAnthropicTools(tools: readonly ToolSpec[]): Tool[] {
@@ -139,11 +56,27 @@ function lastToolTurnLacksThinking(messages: readonly MessageParam[]): boolean {
   return usesTools && first !== "thinking" && first !== "redacted_thinking";
 }
 
-/** The request body, without `stream`. Settings map to wire names; `extra` goes last. */
+/**
+ * The final-answer tool a request carries instead of `output_config` (a model the catalog knows
+ * has no native structured output), or undefined. The adapter turns its call back into text.
+ */
+export function anthropicOutputTool(request: ModelRequest): string | undefined {
+  if (!request.output || modelCapabilities(request.modelId).structuredOutput !== false) return undefined;
+  return outputToolName(
+    request.output,
+    request.tools.map((t) => t.name),
+  );
+}
+
+/**
+ * The request body, without `stream`. Settings map to wire names; `extra` goes last. Throws
+ * INVALID_OPTIONS before any call when there is nothing to send or a part breaks the API's rules.
+ */
 export function toAnthropicParams(request: ModelRequest): MessageCreateParamsBase {
+  checkRequestContent(request, ANTHROPIC_LIMITS);
   const { settings } = request;
   const converted = toAnthropicMessages(request.messages);
-  const system = [request.system ?? "", ...converted.system].filter(hasText).join("\n\n");
+  const system = [request.system ?? "", ...converted.system].filter((s) => !isBlank(s)).join("\n\n");
   const body: Record<string, unknown> = {
     model: request.model,
     max_tokens: settings.maxTokens ?? defaultMaxTokens(request.model),
@@ -151,12 +84,27 @@ export function toAnthropicParams(request: ModelRequest): MessageCreateParamsBas
   };
   if (system) body.system = system;
   if (request.tools.length > 0) body.tools = toAnthropicTools(request.tools);
+  else Object.assign(body, historyTools(converted.messages));
   if (settings.temperature !== undefined) body.temperature = settings.temperature;
   if (settings.topP !== undefined) body.top_p = settings.topP;
   if (settings.stop?.length) body.stop_sequences = settings.stop;
   Object.assign(body, settings.extra);
   if (thinkingEnabled(body) && lastToolTurnLacksThinking(converted.messages)) delete body.thinking;
+  if (request.output) addOutput(body, request);
   return body as unknown as MessageCreateParamsBase;
+}
+
+/** `output_config.format` (kept beside any `output_config` from `extra`), or the final-answer tool. */
+function addOutput(body: Record<string, unknown>, request: ModelRequest): void {
+  const output = request.output!;
+  const toolName = anthropicOutputTool(request);
+  if (toolName === undefined) {
+    body.output_config = { ...(body.output_config as object | undefined), ...outputFormat(output) };
+    return;
+  }
+  // Beside the offered tools, or the history's (not callable: the choice then forces the answer tool).
+  body.tools = [...((body.tools as Tool[] | undefined) ?? []), outputTool(output, toolName)];
+  body.tool_choice = outputToolChoice(toolName, request.tools.length > 0, thinkingEnabled(body));
 }
 
 export function mapStopReason(reason: string | null | undefined, hasToolCalls: boolean): StopReason {

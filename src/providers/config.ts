@@ -1,4 +1,4 @@
-import type { SimScript } from "../sim/script.js";
+import type { SimScript } from "./simScript.js";
 
 /** One entry of the Runner's `providers` option. */
 export interface ProviderConfig {

@@ -6,63 +6,20 @@ import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionCreateParamsBase,
-  ChatCompletionMessageParam,
   ChatCompletionTool,
 } from "openai/resources/chat/completions";
-import { contentText, type Message, type ToolCall } from "../transcript/index.js";
+import { modelCapabilities } from "../models/capabilities.js";
+import type { ToolCall } from "../transcript/index.js";
+import { checkRequestContent, OPENAI_LIMITS } from "./content.js";
+import { toOpenAIMessages } from "./openaiMessages.js";
 import { parseToolArgs } from "./toolArgs.js";
-import { openaiToolId } from "./toolIds.js";
-import type { ModelRequest, ModelResponse, StopReason, ToolSpec, Usage } from "./types.js";
+import type { ModelRequest, ModelResponse, OutputSpec, StopReason, ToolSpec, Usage } from "./types.js";
+
+export { toOpenAIMessages, toolResultText } from "./openaiMessages.js";
 
 export interface OpenAIWireOptions {
   /** OpenAI-compatible server: `max_tokens` instead of `max_completion_tokens`. */
   compatible: boolean;
-}
-
-/** Tool results have no error flag on this wire, so an error result says so in its text. */
-export function toolResultText(content: string, isError: boolean | undefined): string {
-  if (!isError || /^error\b/i.test(content.trim())) return content;
-  return `Error: ${content}`;
-}
-
-export function toOpenAIMessages(system: string | undefined, messages: readonly Message[]): ChatCompletionMessageParam[] {
-  const out: ChatCompletionMessageParam[] = [];
-  if (system) out.push({ role: "system", content: system });
-  for (const message of messages) {
-    switch (message.role) {
-      case "system":
-        out.push({ role: "system", content: message.content });
-        break;
-      case "user":
-        out.push({ role: "user", content: contentText(message.content) });
-        break;
-      case "assistant": {
-        const calls = message.toolCalls ?? [];
-        if (calls.length === 0) {
-          out.push({ role: "assistant", content: message.content });
-          break;
-        }
-        out.push({
-          role: "assistant",
-          content: message.content === "" ? null : message.content,
-          tool_calls: calls.map((call) => ({
-            id: openaiToolId(call.id),
-            type: "function" as const,
-            function: { name: call.name, arguments: JSON.stringify(call.args) },
-          })),
-        });
-        break;
-      }
-      case "tool":
-        out.push({
-          role: "tool",
-          tool_call_id: openaiToolId(message.toolCallId),
-          content: toolResultText(contentText(message.content), message.isError),
-        });
-        break;
-    }
-  }
-  return out;
 }
 
 export function toOpenAITools(tools: readonly ToolSpec[]): ChatCompletionTool[] {
@@ -72,13 +29,37 @@ export function toOpenAITools(tools: readonly ToolSpec[]): ChatCompletionTool[] 
   }));
 }
 
-/** The request body, without `stream` (the adapter adds it). Settings map to wire names; `extra` goes last. */
+/** Said to a model without native structured output, next to `response_format: json_object`. */
+export function jsonObjectInstruction(output: OutputSpec): string {
+  return `Answer with one JSON object (no prose, no code fence) that matches this JSON Schema, named ${output.name}:\n${JSON.stringify(output.schema)}`;
+}
+
+/**
+ * Structured output on this wire: `json_schema` (strict where the spec allows it); for a model the
+ * catalog knows lacks it, `json_object` plus the schema in a system message (the answer is still
+ * validated against the schema by the caller).
+ */
+function responseFormat(request: ModelRequest, output: OutputSpec): Pick<ChatCompletionCreateParamsBase, "response_format"> {
+  if (modelCapabilities(request.modelId).structuredOutput === false) return { response_format: { type: "json_object" } };
+  return { response_format: { type: "json_schema", json_schema: { name: output.name, schema: output.schema, strict: output.strict } } };
+}
+
+/**
+ * The request body, without `stream` (the adapter adds it). Settings map to wire names; `extra`
+ * goes last. Throws INVALID_OPTIONS before any call when there is nothing to send or a part
+ * breaks the provider's rules (media type, base64, size).
+ */
 export function toOpenAIParams(request: ModelRequest, options: OpenAIWireOptions): ChatCompletionCreateParamsBase {
+  checkRequestContent(request, OPENAI_LIMITS);
   const { settings } = request;
-  const body: ChatCompletionCreateParamsBase = {
-    model: request.model,
-    messages: toOpenAIMessages(request.system, request.messages),
-  };
+  const messages = toOpenAIMessages(request.system, request.messages);
+  const format = request.output ? responseFormat(request, request.output) : undefined;
+  if (request.output && format?.response_format?.type === "json_object") {
+    // After the system prompt: the schema is what json_object mode cannot carry itself.
+    messages.splice(request.system ? 1 : 0, 0, { role: "system", content: jsonObjectInstruction(request.output) });
+  }
+  const body: ChatCompletionCreateParamsBase = { model: request.model, messages, ...format };
+  // History with tool calls needs no tool definitions on this wire: Chat Completions accepts it.
   if (request.tools.length > 0) body.tools = toOpenAITools(request.tools);
   if (settings.temperature !== undefined) body.temperature = settings.temperature;
   if (settings.topP !== undefined) body.top_p = settings.topP;

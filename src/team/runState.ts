@@ -77,10 +77,17 @@ export function addUsage(usage: RunUsage, agent: string, model: string, add: Usa
   return total;
 }
 
+/** The records in the order their steps started (a delegate's step may end before its caller's). */
+function inStepOrder(steps: readonly StepRecord[], step: StepRecord): StepRecord[] {
+  let at = steps.length;
+  while (at > 0 && steps[at - 1]!.step > step.step) at--;
+  return [...steps.slice(0, at), step, ...steps.slice(at)];
+}
+
 /** Counts a finished (or failed) step: its record, tool results, usage, and who took part. */
 export function recordStep(run: RunState, step: StepRecord): RunState {
   return extend(run, {
-    steps: [...run.steps, step],
+    steps: inStepOrder(run.steps, step),
     toolResults: step.toolCalls.length ? [...run.toolResults, ...step.toolCalls] : run.toolResults,
     agentsUsed: run.agentsUsed.includes(step.agent) ? run.agentsUsed : [...run.agentsUsed, step.agent],
     modelsUsed: run.modelsUsed.includes(step.model) ? run.modelsUsed : [...run.modelsUsed, step.model],

@@ -41,7 +41,7 @@ export function checkSnapshot(value: unknown): TeamSnapshot {
   if (!snap || typeof snap !== "object" || !Array.isArray(snap.transcript)) {
     throw new BatonError("INVALID_OPTIONS", `from must be a snapshot returned by team.snapshot(); got ${describeValue(value)}.`);
   }
-  const transcript = checkMessages(snap.transcript, "The snapshot's transcript");
+  const transcript = checkMessages(snap.transcript, "from.transcript");
   if (typeof transcript === "string") throw new BatonError("INVALID_OPTIONS", transcript);
   if (snap.version === 1) {
     const v1 = snap as unknown as TeamSnapshotV1;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { BatonError } from "../errors.js";
+import { describeValue } from "../options/describe.js";
 
 export interface ToolContext {
   /** Aborted when the run is cancelled or the call times out. */
@@ -43,7 +44,7 @@ export function defineTool<Schema extends z.ZodObject>(definition: ToolDefinitio
   if (typeof name !== "string" || !TOOL_NAME_PATTERN.test(name)) {
     throw new BatonError(
       "INVALID_TOOL",
-      `Tool name ${JSON.stringify(name)} is not valid: use 1-64 letters, digits, "_" or "-" (every provider requires this).`,
+      `Tool name ${describeValue(name)} is not valid: use 1-64 letters, digits, "_" or "-" (every provider requires this).`,
     );
   }
   if (!(definition.parameters instanceof z.ZodObject)) {

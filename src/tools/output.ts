@@ -1,6 +1,6 @@
 /** What a tool's return value becomes in the transcript: text, or content parts. */
 import type { Content, ContentPart } from "../transcript/index.js";
-import { toolOutputText } from "./defineTool.js";
+import { toolOutputText } from "./outputText.js";
 
 function isPart(value: unknown): value is ContentPart {
   if (typeof value !== "object" || value === null) return false;

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultMaxTokens } from "../../src/providers/anthropicWire.js";
 import type { ModelRequest } from "../../src/providers/types.js";
-import { type SimServer, type SimTurn, startSimServer } from "../../src/sim/index.js";
+import type { SimServer, SimTurn } from "../../src/sim/index.js";
 import type { Message } from "../../src/transcript/index.js";
+import { startCheckedSimServer } from "../support/checkedSimServer.js";
 import { ANTHROPIC_MODEL, anthropicAt, lastBody, modelRequest, rejectionOf, searchTool, TEST_KEY, toolTranscript } from "./support.js";
 
 let server: SimServer | undefined;
@@ -12,7 +13,7 @@ afterEach(async () => {
 });
 
 async function serve(turns: SimTurn[], model = ANTHROPIC_MODEL): Promise<SimServer> {
-  server = await startSimServer({ scripts: { [model]: turns } });
+  server = await startCheckedSimServer({ scripts: { [model]: turns } });
   return server;
 }
 

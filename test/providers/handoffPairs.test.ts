@@ -6,8 +6,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { defineTool, type ModelInput, Runner } from "../../src/index.js";
-import { type SimRequest, type SimServer, startSimServer } from "../../src/sim/index.js";
+import type { SimRequest, SimServer } from "../../src/sim/index.js";
 import { findTranscriptProblems } from "../../src/transcript/index.js";
+import { startCheckedSimServer } from "../support/checkedSimServer.js";
 
 const search = defineTool({
   name: "search",
@@ -34,7 +35,7 @@ function script(request: SimRequest) {
 }
 
 beforeAll(async () => {
-  server = await startSimServer({ defaultScript: script });
+  server = await startCheckedSimServer({ defaultScript: script });
 });
 afterAll(async () => {
   await server.close();

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createOpenAIProvider } from "../../actors/providers/openai.js";
 import type { ModelRequest } from "../../src/providers/types.js";
-import { type SimServer, type SimTurn, startSimServer } from "../../src/sim/index.js";
+import type { SimServer, SimTurn } from "../../src/sim/index.js";
+import { startCheckedSimServer } from "../support/checkedSimServer.js";
 import { lastBody, modelRequest, OPENAI_MODEL, openaiAt, rejectionOf, searchTool, TEST_KEY, toolTranscript } from "./support.js";
 
 let server: SimServer | undefined;
@@ -11,7 +12,7 @@ afterEach(async () => {
 });
 
 async function serve(turns: SimTurn[], model = OPENAI_MODEL): Promise<SimServer> {
-  server = await startSimServer({ scripts: { [model]: turns } });
+  server = await startCheckedSimServer({ scripts: { [model]: turns } });
   return server;
 }
 

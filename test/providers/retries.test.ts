@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { BatonError, type RunEvent, Runner } from "../../src/index.js";
-import { type SimServer, type SimServerOptions, startSimServer } from "../../src/sim/index.js";
+import type { SimServer, SimServerOptions } from "../../src/sim/index.js";
+import { startCheckedSimServer } from "../support/checkedSimServer.js";
 
 let server: SimServer | undefined;
 let runner: Runner | undefined;
@@ -11,7 +12,7 @@ afterEach(async () => {
 });
 
 async function setup(scripts: SimServerOptions["scripts"], retry = { maxRetries: 2, baseDelayMs: 10, maxDelayMs: 50 }) {
-  server = await startSimServer({ scripts });
+  server = await startCheckedSimServer({ scripts });
   runner = new Runner({
     providers: {
       openai: { baseURL: server.openaiBaseURL, apiKey: "sk-live-secret-123" },

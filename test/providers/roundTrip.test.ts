@@ -7,9 +7,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createOpenAIProvider } from "../../actors/providers/openai.js";
 import type { ModelSettings, Provider } from "../../src/providers/types.js";
-import { type SimRequest, type SimServer, startSimServer } from "../../src/sim/index.js";
+import type { SimRequest, SimServer } from "../../src/sim/index.js";
 import { transferToolName } from "../../src/tools/handoffTools.js";
 import { findTranscriptProblems, type Message } from "../../src/transcript/index.js";
+import { startCheckedSimServer } from "../support/checkedSimServer.js";
 import { ANTHROPIC_MODEL, anthropicAt, modelRequest, OPENAI_MODEL, openaiAt, searchTool, TEST_KEY } from "./support.js";
 
 const COMPAT_MODEL = "qwen2.5";
@@ -55,7 +56,7 @@ beforeAll(async () => {
     seen.set(request.model, request);
     return { text: `${request.model} took over.` };
   };
-  server = await startSimServer({
+  server = await startCheckedSimServer({
     scripts: { [OPENAI_MODEL]: script("openai"), [ANTHROPIC_MODEL]: script("anthropic"), [COMPAT_MODEL]: script("compatible") },
   });
 });

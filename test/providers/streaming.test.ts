@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Runner } from "../../src/index.js";
-import { type SimServer, startSimServer } from "../../src/sim/index.js";
+import type { SimServer } from "../../src/sim/index.js";
+import { startCheckedSimServer } from "../support/checkedSimServer.js";
 
 let server: SimServer | undefined;
 let runner: Runner | undefined;
@@ -15,7 +16,7 @@ describe("runner.stream over the providers' real SSE streams", () => {
     ["openai/gpt-4o-mini", "gpt-4o-mini"],
     ["anthropic/claude-sonnet-4-20250514", "claude-sonnet-4-20250514"],
   ])("%s: text.delta events arrive as the chunks arrive, not at the end", async (model, wire) => {
-    server = await startSimServer({ scripts: { [wire]: [{ text: "one two three four five six", latencyMs: 700 }] } });
+    server = await startCheckedSimServer({ scripts: { [wire]: [{ text: "one two three four five six", latencyMs: 700 }] } });
     runner = new Runner({
       providers: {
         openai: { baseURL: server.openaiBaseURL, apiKey: "test" },
@@ -41,7 +42,7 @@ describe("runner.stream over the providers' real SSE streams", () => {
   });
 
   it("runner.run does not stream (one JSON answer per call)", async () => {
-    server = await startSimServer({ scripts: { "gpt-4o-mini": [{ text: "plain" }] } });
+    server = await startCheckedSimServer({ scripts: { "gpt-4o-mini": [{ text: "plain" }] } });
     runner = new Runner({ providers: { openai: { baseURL: server.openaiBaseURL, apiKey: "test" } } });
     const result = await runner.run({ input: "x", model: "openai/gpt-4o-mini" });
     expect(result.finalOutput).toBe("plain");

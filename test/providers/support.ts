@@ -69,3 +69,9 @@ export function toolTranscript(ids: [string, string] = ["call_a", "call_b"], mod
     { role: "tool", toolCallId: ids[1], name: "fetch", content: "404 not found", isError: true },
   ];
 }
+
+/** A 1×1 PNG, the start of a JPEG and a minimal PDF, base64: media the strict server accepts. */
+export const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+export const JPEG =
+  "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgICAgMCAgIDAwMDBAYEBAQEBAgGBgUGCQgKCgkICQkKDA8MCgsOCwkJDRENDg8QEBEQCgwSExIQEw8QEBD/";
+export const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n").toString("base64");

@@ -166,18 +166,25 @@ describe("bad options are BatonErrors naming the option", () => {
     await stillWorks(runner);
   });
 
-  it("a circular policy object or circular model settings: run and stream behave as runner.team() does (they run)", async () => {
+  it("a circular policy object or circular model settings: the same clear BatonError from run, stream and runner.team()", async () => {
+    // Settings travel in grants and go into request bodies as JSON: a cycle can never be sent,
+    // so every entry point refuses it the same way, before any call (no stack overflow).
     const runner = sim();
     const policy = { modelSettings: { extra: circular() } };
     const model = { model: "sim/a", settings: { extra: circular() } };
-    // runner.team() accepts both: the copies runner.run keeps for team reuse must accept them too.
-    expect(await runner.team({ model: "sim/a", policy }).run("x")).toMatchObject({ status: "completed" });
-    expect(await runner.team({ model }).run("x")).toMatchObject({ status: "completed" });
-    for (let i = 0; i < 2; i++) {
-      expect(await runner.run({ input: "x", model: "sim/a", policy })).toMatchObject({ status: "completed" });
-      expect(await runner.stream({ input: "x", model: "sim/a", policy }).result).toMatchObject({ status: "completed" });
-      expect(await runner.run({ input: "x", model })).toMatchObject({ status: "completed" });
-      expect(await runner.stream({ input: "x", model }).result).toMatchObject({ status: "completed" });
+    for (const [options, codes] of [
+      [{ model: "sim/a", policy }, ["POLICY_ERROR", "INVALID_OPTIONS"]],
+      [{ model }, ["INVALID_OPTIONS", "INVALID_MODEL"]],
+    ] as const) {
+      for (const start of [
+        () => runner.team(options as never),
+        () => runner.run({ input: "x", ...options } as never),
+        () => runner.stream({ input: "x", ...options } as never).result,
+      ]) {
+        const error = batonError(await settle(async () => start()), "circular settings");
+        expectCode(error, [...codes]);
+        expect(error.message).toMatch(/settings\.extra.*plain JSON data/);
+      }
     }
     await stillWorks(runner);
   });

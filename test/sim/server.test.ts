@@ -176,6 +176,7 @@ describe("wire translation for scripts", () => {
       `${server.anthropicBaseURL}/v1/messages`,
       anthropicBody({
         system: [{ type: "text", text: "Be brief." }],
+        tools: [{ name: "search", input_schema: { type: "object" } }],
         messages: [
           { role: "user", content: "Find it." },
           {

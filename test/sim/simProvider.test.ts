@@ -12,6 +12,32 @@ const request = (sessionId: string, model = "writer") => ({
 });
 
 describe("in-process sim provider", () => {
+  it("answers a json turn with its JSON text and shows the script the output asked for", async () => {
+    let asked: SimRequest["output"];
+    const output = { name: "Post", schema: { type: "object", properties: { title: { type: "string" } } }, strict: false };
+    const provider = createSimProvider({
+      scripts: {
+        writer: (r: SimRequest) => {
+          asked = r.output;
+          return { json: { title: "Launch" }, text: "ignored when json is given" };
+        },
+      },
+    });
+    const response = await provider.call({ ...request("a"), output });
+    expect(JSON.parse(response.text)).toEqual({ title: "Launch" });
+    expect(asked).toEqual(output);
+  });
+
+  it("estimates input tokens from the text of content parts", async () => {
+    const provider = createSimProvider({ scripts: { writer: [{ text: "ok" }] } });
+    const parts = [
+      { type: "text" as const, text: "x".repeat(40) },
+      { type: "image" as const, url: "https://example.com/a.png" },
+    ];
+    const response = await provider.call({ ...request("a"), messages: [{ role: "user", content: parts }] });
+    expect(response.usage.inputTokens).toBe(Math.ceil(`${"x".repeat(40)}\n[image]`.length / 4));
+  });
+
   it("counts turns per conversation and per model, and forgets a conversation that ended", async () => {
     const seen: number[] = [];
     const provider = createSimProvider({

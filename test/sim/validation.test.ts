@@ -110,9 +110,11 @@ describe("OpenAI Chat Completions validation", () => {
   }
 });
 
+const searchTool = { name: "search", description: "Search.", input_schema: { type: "object" } };
+
 describe("Anthropic Messages validation", () => {
   const anthropic = (messages: unknown[], extra: Record<string, unknown> = {}) =>
-    send("/v1/messages", { model: "claude-sonnet-4-20250514", max_tokens: 2000, messages, ...extra });
+    send("/v1/messages", { model: "claude-sonnet-4-20250514", max_tokens: 2000, messages, tools: [searchTool], ...extra });
   const toolUse = (id: string, name = "search") => ({ type: "tool_use", id, name, input: {} });
   const toolResult = (id: string) => ({ type: "tool_result", tool_use_id: id, content: "r" });
 

@@ -5,11 +5,12 @@ import type {
   RawMessageStreamEvent,
   StopReason as WireStopReason,
 } from "@anthropic-ai/sdk/resources/messages";
-import type { StopReason, ToolSpec } from "../../providers/types.js";
-import type { Message, ProviderPart, ToolCall } from "../../transcript/index.js";
+import { textChunks } from "../../providers/simScript.js";
+import type { OutputSpec, StopReason, ToolSpec } from "../../providers/types.js";
+import type { Content, ContentPart, Message, ProviderPart, ToolCall } from "../../transcript/index.js";
 import { extend } from "../../util/extend.js";
-import { textChunks } from "../script.js";
 import { validateAnthropicRequest } from "./anthropicValidation.js";
+import { checkAnthropicKey } from "./auth.js";
 import { argumentsText, isRecord, type NeutralRequest, pieces, type WireAnswer, type WireBody, type WireProtocol } from "./protocol.js";
 import type { SseEvent } from "./sse.js";
 import { thinkingEnabled, thinkingSignature, thinkingText } from "./thinking.js";
@@ -46,6 +47,36 @@ function resultText(content: unknown): string {
   return content.map((b) => (isRecord(b) && typeof b.text === "string" ? b.text : "")).join("");
 }
 
+/** An image or document block as a neutral part (base64 or URL sources; plain-text documents as text files). */
+function neutralPart(block: Block): ContentPart | undefined {
+  const source = isRecord(block.source) ? block.source : {};
+  if (block.type === "text" && typeof block.text === "string") return { type: "text", text: block.text };
+  if (block.type === "image") {
+    if (source.type === "url") return { type: "image", url: String(source.url) };
+    return { type: "image", data: String(source.data), mediaType: String(source.media_type) };
+  }
+  if (block.type === "document") {
+    const name = typeof block.title === "string" ? { name: block.title } : {};
+    if (source.type === "url") return { type: "file", url: String(source.url), mediaType: "application/pdf", ...name };
+    if (source.type === "text")
+      return { type: "file", data: Buffer.from(String(source.data)).toString("base64"), mediaType: "text/plain", ...name };
+    return { type: "file", data: String(source.data), mediaType: String(source.media_type), ...name };
+  }
+  return undefined;
+}
+
+/** Text, or parts where the blocks hold images or documents. */
+function neutralContent(blocks: readonly Block[], text: () => string): Content {
+  if (!blocks.some((b) => b.type === "image" || b.type === "document")) return text();
+  return blocks.map(neutralPart).filter((p): p is ContentPart => p !== undefined);
+}
+
+function requestedOutput(body: WireBody): OutputSpec | undefined {
+  const format = isRecord(body.output_config) ? body.output_config.format : undefined;
+  if (!isRecord(format) || !isRecord(format.schema)) return undefined;
+  return { name: "output", schema: format.schema, strict: true };
+}
+
 function toNeutral(body: WireBody): NeutralRequest {
   const messages: Message[] = [];
   const toolNames = new Map<string, string>();
@@ -58,7 +89,9 @@ function toNeutral(body: WireBody): NeutralRequest {
     if (raw.role === "user") {
       for (const block of blocks.filter((b) => b.type === "tool_result")) {
         const id = block.tool_use_id as string;
-        const content = resultText(block.content);
+        const content = Array.isArray(block.content)
+          ? neutralContent(block.content as Block[], () => resultText(block.content))
+          : resultText(block.content);
         const name = toolNames.get(id) ?? "";
         messages.push(
           block.is_error === true
@@ -66,7 +99,8 @@ function toNeutral(body: WireBody): NeutralRequest {
             : { role: "tool", toolCallId: id, name, content },
         );
       }
-      if (text !== "") messages.push({ role: "user", content: text });
+      const own = blocks.filter((b) => b.type !== "tool_result");
+      if (own.length > 0) messages.push({ role: "user", content: neutralContent(own, () => text) });
       continue;
     }
     const calls: ToolCall[] = [];
@@ -92,7 +126,8 @@ function toNeutral(body: WireBody): NeutralRequest {
       description: typeof tool.description === "string" ? tool.description : "",
       parameters: tool.input_schema as Record<string, unknown>,
     }));
-  return { messages, tools, ...(system ? { system } : {}) };
+  const output = requestedOutput(body);
+  return { messages, tools, ...(system ? { system } : {}), ...(output ? { output } : {}) };
 }
 
 function usage(answer: WireAnswer) {
@@ -214,6 +249,7 @@ export const anthropicProtocol: WireProtocol = {
   validate: validateAnthropicRequest,
   toNeutral,
   isStream: (body) => body.stream === true,
+  authenticate: (headers, apiKey) => checkAnthropicKey(headers, apiKey),
   errorBody(status, message) {
     const type = ERROR_TYPES[status] ?? (status >= 500 ? "api_error" : "invalid_request_error");
     return { type: "error", error: { type, message }, request_id: null };

@@ -1,9 +1,11 @@
 /**
  * Request checks as strict as Anthropic Messages: alternating roles starting with a user turn,
  * every tool_use answered in the very next user turn, id and name patterns, max_tokens, no
- * system role in messages, thinking blocks intact. Returns the first problem, worded like the
- * real API.
+ * system role in messages, thinking blocks intact, images and documents, tools defined for tool
+ * history, structured output, and the sampling settings each model refuses
+ * (`anthropicRules.ts`). Returns the first problem, worded like the real API.
  */
+import { checkDocumentBlock, checkImageBlock, checkOutputConfig, checkSampling, checkToolUse } from "./anthropicRules.js";
 import { isRecord, type WireBody } from "./protocol.js";
 import { thinkingEnabled, thinkingSignature } from "./thinking.js";
 
@@ -28,16 +30,21 @@ function checkText(text: unknown, at: string): string | undefined {
 }
 
 function checkToolResultContent(content: unknown, at: string): string | undefined {
-  if (content === undefined || typeof content === "string") return undefined;
+  if (content === undefined) return undefined;
+  // A string is one text block: empty means no content, whitespace alone is refused like any text block.
+  if (typeof content === "string") return content !== "" && content.trim() === "" ? checkText(content, at) : undefined;
   if (!Array.isArray(content)) return `${at}.content: Input should be a valid string or list`;
   for (const [k, block] of content.entries()) {
     if (!isRecord(block) || (block.type !== "text" && block.type !== "image" && block.type !== "document")) {
       return `${at}.content.${k}: Input tag found using 'type' does not match any of the expected tags: 'text', 'image', 'document'`;
     }
-    if (block.type === "text") {
-      const problem = checkText(block.text, `${at}.content.${k}`);
-      if (problem) return problem;
-    }
+    const problem =
+      block.type === "text"
+        ? checkText(block.text, `${at}.content.${k}`)
+        : block.type === "image"
+          ? checkImageBlock(block, `${at}.tool_result.content.${k}`)
+          : checkDocumentBlock(block, `${at}.tool_result.content.${k}`);
+    if (problem) return problem;
   }
   return undefined;
 }
@@ -51,6 +58,10 @@ function checkBlock(block: Block, role: string, at: string): string | undefined 
   switch (type) {
     case "text":
       return checkText(block.text, at);
+    case "image":
+      return checkImageBlock(block, at);
+    case "document":
+      return checkDocumentBlock(block, at);
     case "tool_use":
       if (typeof block.id !== "string" || !TOOL_ID.test(block.id)) return `${at}.id: String should match pattern '^[a-zA-Z0-9_-]+$'`;
       if (typeof block.name !== "string" || !TOOL_NAME.test(block.name))
@@ -194,8 +205,11 @@ export function validateAnthropicRequest(body: WireBody): string | undefined {
   return (
     checkRange(body, "temperature", 0, 1) ??
     checkRange(body, "top_p", 0, 1) ??
+    checkSampling(body) ??
     checkThinking(body) ??
     checkTools(body.tools) ??
-    checkMessages(body.messages, thinkingEnabled(body))
+    checkMessages(body.messages, thinkingEnabled(body)) ??
+    checkToolUse(body, thinkingEnabled(body)) ??
+    checkOutputConfig(body)
   );
 }

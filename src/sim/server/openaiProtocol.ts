@@ -1,10 +1,11 @@
 /** OpenAI Chat Completions as the sim server speaks it: request → neutral, answer → JSON or SSE chunks. */
 import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
+import { textChunks } from "../../providers/simScript.js";
 import { parseToolArgs } from "../../providers/toolArgs.js";
-import type { StopReason, ToolSpec } from "../../providers/types.js";
-import type { Message, ToolCall } from "../../transcript/index.js";
+import type { OutputSpec, StopReason, ToolSpec } from "../../providers/types.js";
+import type { Content, ContentPart, Message, ToolCall } from "../../transcript/index.js";
 import { extend } from "../../util/extend.js";
-import { textChunks } from "../script.js";
+import { checkOpenAIKey } from "./auth.js";
 import { validateOpenAIRequest } from "./openaiValidation.js";
 import { argumentsText, isRecord, type NeutralRequest, pieces, type WireAnswer, type WireBody, type WireProtocol } from "./protocol.js";
 import type { SseEvent } from "./sse.js";
@@ -31,6 +32,40 @@ function contentText(content: unknown): string {
   return content.map((part) => (isRecord(part) && typeof part.text === "string" ? part.text : "")).join("");
 }
 
+const DATA_URL = /^data:([^;,]+)(?:;[^,]*)?;base64,(.*)$/s;
+
+/** A wire part as a neutral part (images by URL or data URL, PDFs from file_data). */
+function neutralPart(part: unknown): ContentPart | undefined {
+  if (!isRecord(part)) return undefined;
+  if (part.type === "text" && typeof part.text === "string") return { type: "text", text: part.text };
+  if (part.type === "image_url" && isRecord(part.image_url) && typeof part.image_url.url === "string") {
+    const match = DATA_URL.exec(part.image_url.url);
+    return match ? { type: "image", mediaType: match[1] ?? "", data: match[2] ?? "" } : { type: "image", url: part.image_url.url };
+  }
+  if (part.type === "file" && isRecord(part.file) && typeof part.file.file_data === "string") {
+    const match = DATA_URL.exec(part.file.file_data);
+    const name = typeof part.file.filename === "string" ? { name: part.file.filename } : {};
+    return { type: "file", mediaType: match?.[1] ?? "", data: match?.[2] ?? "", ...name };
+  }
+  return undefined;
+}
+
+/** User content as a script sees it: text, or parts where images or files are present. */
+function userContent(content: unknown): Content {
+  if (!Array.isArray(content) || content.every((p) => isRecord(p) && p.type === "text")) return contentText(content);
+  return content.map(neutralPart).filter((p): p is ContentPart => p !== undefined);
+}
+
+/** The structured output a request asks for. */
+function requestedOutput(body: WireBody): OutputSpec | undefined {
+  const format = body.response_format;
+  if (!isRecord(format)) return undefined;
+  if (format.type === "json_object") return { name: "json_object", schema: {}, strict: false };
+  if (format.type !== "json_schema" || !isRecord(format.json_schema)) return undefined;
+  const spec = format.json_schema;
+  return { name: String(spec.name), schema: isRecord(spec.schema) ? spec.schema : {}, strict: spec.strict === true };
+}
+
 function toNeutral(body: WireBody): NeutralRequest {
   const system: string[] = [];
   const messages: Message[] = [];
@@ -41,7 +76,7 @@ function toNeutral(body: WireBody): NeutralRequest {
       if (messages.length === 0) system.push(text);
       else messages.push({ role: "system", content: text });
     } else if (raw.role === "user") {
-      messages.push({ role: "user", content: text });
+      messages.push({ role: "user", content: userContent(raw.content) });
     } else if (raw.role === "assistant") {
       const calls: ToolCall[] = [];
       for (const call of (raw.tool_calls ?? []) as Array<{ id: string; function: { name: string; arguments: string } }>) {
@@ -62,7 +97,8 @@ function toNeutral(body: WireBody): NeutralRequest {
   const tools: ToolSpec[] = (
     (body.tools ?? []) as Array<{ function: { name: string; description?: string; parameters?: Record<string, unknown> } }>
   ).map((tool) => ({ name: tool.function.name, description: tool.function.description ?? "", parameters: tool.function.parameters ?? {} }));
-  return { messages, tools, ...(system.length > 0 ? { system: system.join("\n\n") } : {}) };
+  const output = requestedOutput(body);
+  return { messages, tools, ...(system.length > 0 ? { system: system.join("\n\n") } : {}), ...(output ? { output } : {}) };
 }
 
 function usage(answer: WireAnswer) {
@@ -139,10 +175,11 @@ export const openaiProtocol: WireProtocol = {
   validate: validateOpenAIRequest,
   toNeutral,
   isStream: (body) => body.stream === true,
-  errorBody(status, message) {
+  authenticate: (headers, apiKey) => checkOpenAIKey(headers, apiKey),
+  errorBody(status, message, detail = {}) {
     const kind =
       ERROR_TYPES[status] ?? (status >= 500 ? { type: "server_error", code: null } : { type: "invalid_request_error", code: null });
-    return { error: { message, type: kind.type, param: null, code: kind.code } };
+    return { error: { message, type: kind.type, param: detail.param ?? null, code: detail.code === undefined ? kind.code : detail.code } };
   },
   headers: (seq) => ({ "x-request-id": `req_sim_${seq}`, "openai-processing-ms": "1" }),
   json,

@@ -1,8 +1,10 @@
 /**
  * Request checks as strict as OpenAI Chat Completions: the rules that transcripts handed from
- * model to model most often break. Returns the first problem, worded like the real API.
+ * model to model most often break, content parts, response_format and the settings reasoning
+ * models refuse (`openaiRules.ts`). Returns the first problem, worded like the real API.
  */
-import { isRecord, type WireBody } from "./protocol.js";
+import { checkParts, checkReasoningSettings, checkResponseFormat } from "./openaiRules.js";
+import { isRecord, type Verdict, type WireBody } from "./protocol.js";
 
 export const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const MAX_TOOL_CALL_ID = 40;
@@ -101,14 +103,14 @@ function checkToolPairing(messages: readonly Record<string, unknown>[]): string 
   return pending.size > 0 ? unanswered() : undefined;
 }
 
-export function validateOpenAIRequest(body: WireBody): string | undefined {
+export function validateOpenAIRequest(body: WireBody): Verdict {
   if (typeof body.model !== "string" || body.model === "") return "You must provide a model parameter.";
   const messages = body.messages;
   if (!Array.isArray(messages)) return "Missing required parameter: 'messages'.";
   if (messages.length === 0)
     return "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.";
   for (const [i, message] of messages.entries()) {
-    const problem = checkMessage(message, i);
+    const problem = checkMessage(message, i) ?? checkParts(message as Record<string, unknown>, i, body.model);
     if (problem) return problem;
   }
   const pairing = checkToolPairing(messages as Record<string, unknown>[]);
@@ -135,5 +137,7 @@ export function validateOpenAIRequest(body: WireBody): string | undefined {
   ) {
     return "Invalid 'stop': expected a string or an array of at most 4 strings.";
   }
-  return checkNumber(body, "temperature", 0, 2) ?? checkNumber(body, "top_p", 0, 1);
+  return (
+    checkNumber(body, "temperature", 0, 2) ?? checkNumber(body, "top_p", 0, 1) ?? checkReasoningSettings(body) ?? checkResponseFormat(body)
+  );
 }

@@ -1,4 +1,5 @@
-import type { ModelResponse, ToolSpec } from "../../providers/types.js";
+import type { IncomingHttpHeaders } from "node:http";
+import type { ModelResponse, OutputSpec, ToolSpec } from "../../providers/types.js";
 import type { Message } from "../../transcript/index.js";
 import type { SseEvent } from "./sse.js";
 
@@ -21,17 +22,36 @@ export interface NeutralRequest {
   system?: string;
   messages: Message[];
   tools: ToolSpec[];
+  /** The structured output asked for (`response_format` json_schema / `output_config.format`). */
+  output?: OutputSpec;
+}
+
+/** Why a request is refused: the message, and where the provider says so, the param and code (OpenAI) or another status. */
+export interface Problem {
+  message: string;
+  status?: number;
+  param?: string;
+  code?: string | null;
+}
+
+/** A check's verdict: nothing, a message (a 400), or a problem with more detail. */
+export type Verdict = string | Problem | undefined;
+
+export function asProblem(verdict: string | Problem): Problem {
+  return typeof verdict === "string" ? { message: verdict } : verdict;
 }
 
 /** One provider's wire protocol as the sim server speaks it. */
 export interface WireProtocol {
   provider: "openai" | "anthropic";
   /** The first problem a strict server would reject the request for, or undefined. */
-  validate(body: WireBody): string | undefined;
+  validate(body: WireBody): Verdict;
+  /** A 401 when the request does not carry `apiKey` the way this API wants it. */
+  authenticate(headers: IncomingHttpHeaders, apiKey: string): Problem | undefined;
   toNeutral(body: WireBody): NeutralRequest;
   isStream(body: WireBody): boolean;
-  /** The provider's error JSON for an HTTP status. */
-  errorBody(status: number, message: string): unknown;
+  /** The provider's error JSON for an HTTP status (OpenAI also names the param and a code). */
+  errorBody(status: number, message: string, detail?: { param?: string; code?: string | null }): unknown;
   /** Response headers the real API sends (request ids). */
   headers(seq: number): Record<string, string>;
   json(answer: WireAnswer, body: WireBody): unknown;

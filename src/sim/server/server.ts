@@ -7,11 +7,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BatonError } from "../../errors.js";
-import { resolveTurn, type SimRequest, type SimScript, type SimTurn, turnToResponse } from "../script.js";
+import { resolveTurn, type SimRequest, type SimScript, type SimTurn, turnToResponse } from "../../providers/simScript.js";
 import { anthropicProtocol } from "./anthropicProtocol.js";
 import { cutConnection, publicHeaders, readBody, sendJson } from "./http.js";
 import { openaiProtocol } from "./openaiProtocol.js";
-import { isRecord, type WireProtocol } from "./protocol.js";
+import { asProblem, isRecord, type Problem, type WireProtocol } from "./protocol.js";
 import { writeSse } from "./sse.js";
 import type { RecordedRequest, SimServer, SimServerOptions } from "./types.js";
 
@@ -62,11 +62,27 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     const record: RecordedRequest = { provider: protocol.provider, path, body: undefined, headers: publicHeaders(req.headers), status: 0 };
     requests.push(record);
     const id = seq++;
-    const fail = (status: number, message: string, headers: Record<string, string> = {}) => {
+    const fail = (status: number, message: string, headers: Record<string, string> = {}, detail: Omit<Problem, "message"> = {}) => {
       record.status = status;
-      sendJson(res, status, protocol.errorBody(status, message), { ...protocol.headers(id), ...headers });
+      sendJson(res, status, protocol.errorBody(status, message, detail), { ...protocol.headers(id), ...headers });
     };
-    const raw = await readBody(req);
+    const refuse = (problem: Problem) => {
+      const { message, status = 400, ...detail } = problem;
+      fail(status, message, {}, detail);
+    };
+    if (options.apiKey !== undefined) {
+      const denied = protocol.authenticate(req.headers, options.apiKey);
+      if (denied) {
+        req.resume();
+        return refuse(denied);
+      }
+    }
+    let raw: string;
+    try {
+      raw = await readBody(req);
+    } catch {
+      return fail(413, "Request exceeds the maximum allowed number of bytes.");
+    }
     let body: unknown;
     try {
       body = JSON.parse(raw);
@@ -76,8 +92,8 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
     }
     record.body = body;
     if (!isRecord(body)) return fail(400, "The request body must be a JSON object.");
-    const problem = protocol.validate(body);
-    if (problem) return fail(400, problem);
+    const verdict = protocol.validate(body) ?? options.checkRequest?.(protocol.provider, body);
+    if (verdict) return refuse(asProblem(verdict));
 
     const model = body.model as string;
     const script: SimScript | undefined = scripts[model] ?? options.defaultScript;

@@ -1,4 +1,4 @@
-import type { SimScript } from "../script.js";
+import type { SimScript } from "../../providers/simScript.js";
 
 export interface SimServerOptions {
   /** Port on 127.0.0.1; 0 (the default) picks a free one. */
@@ -7,6 +7,21 @@ export interface SimServerOptions {
   scripts?: Record<string, SimScript>;
   /** Drives every model that has no script of its own. */
   defaultScript?: SimScript;
+  /**
+   * Require this API key, as the real APIs do: OpenAI requests must carry `Authorization: Bearer
+   * <key>`, Anthropic requests `x-api-key: <key>` (or a bearer token); otherwise a 401 with the real error body.
+   * Without it any key (or none) is accepted.
+   */
+  apiKey?: string;
+  /**
+   * An extra check of every request body after the server's own rules (e.g. a JSON Schema of the
+   * SDK's request type): a message or problem refuses the request with a 400 in the provider's
+   * error shape.
+   */
+  checkRequest?: (
+    provider: "openai" | "anthropic",
+    body: Record<string, unknown>,
+  ) => string | { message: string; status?: number } | undefined;
 }
 
 /** One request the server received, for assertions. */
