@@ -24,6 +24,8 @@ export interface Counts {
 
 export interface LatencyCounts {
   ms: number;
+  /** Interleaved repetitions of every implementation (a fresh process each). */
+  reps: number;
   warmup: number;
   sequential: number;
   concurrency: number;
@@ -44,7 +46,7 @@ export const FULL: Counts = {
   transcriptRuns: 50,
   teams: [1_000, 10_000],
   // A run takes 3 × 50 ms here: 50 sequential runs are 7.5 s, the throughput loops about 1 s.
-  latency: { ms: 50, warmup: 20, sequential: 50, concurrency: 100, perLoop: 5 },
+  latency: { ms: 50, reps: 3, warmup: 20, sequential: 50, concurrency: 100, perLoop: 5 },
 };
 
 export const QUICK: Counts = {
@@ -59,5 +61,6 @@ export const QUICK: Counts = {
   transcriptLengths: [10, 100, 1000],
   transcriptRuns: 3,
   teams: [1_000, 10_000],
-  latency: { ms: 50, warmup: 2, sequential: 5, concurrency: 100, perLoop: 1 },
+  // One repetition: --quick shows that it works, and each repetition is four more processes.
+  latency: { ms: 50, reps: 1, warmup: 2, sequential: 5, concurrency: 100, perLoop: 1 },
 };

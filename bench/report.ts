@@ -75,7 +75,7 @@ function messagesSection(results: BenchResults): string {
     "",
     "Counted with the Runner's `inspect` option: `@xstate.event` inspection events, XState's own `xstate.*` events left out. " +
       "*actor → actor* have a source and a target actor (`sendTo`, `sendParent`, `sendBack`); *sent without a source* went " +
-      "through `actorRef.send` (the public API's `RUN`, and replies that effect code sends by systemId), which XState " +
+      "through `actorRef.send` (the public API's `RUN`, the agents' `CALL`s, and replies that effect code sends by systemId), which XState " +
       "records without a source. bench/messages.ts has the rule.",
     ...(m.correct ? [] : ["", `⚠ ${m.errors.join("; ")}`]),
     "",
@@ -158,7 +158,7 @@ export function renderReport(results: BenchResults): string {
     `## At ${c.latency.ms} ms per model call`,
     "",
     `The same scenario with the sim server answering every model call after ${c.latency.ms} ms (${3 * c.latency.ms} ms of waiting per run), ` +
-      `each implementation in a fresh process, interleaved, repeated ${c.reps}×. Per repetition: ${c.latency.warmup} warm-up runs, ` +
+      `each implementation in a fresh process, interleaved, repeated ${c.latency.reps}×. Per repetition: ${c.latency.warmup} warm-up runs, ` +
       `${c.latency.sequential} sequential runs, ${c.latency.concurrency}×${c.latency.perLoop} runs with ${c.latency.concurrency} in flight.`,
     "",
     latencyTable(results),

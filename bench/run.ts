@@ -72,7 +72,7 @@ async function scenario(results: BenchResults, endpoints: Endpoints, counts: Cou
 
 async function latencyScenario(results: BenchResults, endpoints: Endpoints, counts: Counts, only: ImplementationKey[]): Promise<void> {
   const broken = new Set<ImplementationKey>();
-  for (let rep = 0; rep < counts.reps; rep++) {
+  for (let rep = 0; rep < counts.latency.reps; rep++) {
     const order = only.map((_, i) => only[(i + rep) % only.length]!);
     for (const impl of order) {
       if (broken.has(impl)) continue;
@@ -83,7 +83,7 @@ async function latencyScenario(results: BenchResults, endpoints: Endpoints, coun
         results.latency[impl] = [...(results.latency[impl] ?? []), f];
         if (!f.correct) results.failures.push(`${LABELS[impl]} at ${counts.latency.ms} ms, repetition ${rep + 1}: ${f.errors[0]}`);
         log(
-          `  [${rep + 1}/${counts.reps}] ${LABELS[impl].padEnd(26)} seq ${num(f.seqMedianMs, 1)} ms, ${num(f.throughputRps, 0)} runs/s` +
+          `  [${rep + 1}/${counts.latency.reps}] ${LABELS[impl].padEnd(26)} seq ${num(f.seqMedianMs, 1)} ms, ${num(f.throughputRps, 0)} runs/s` +
             (f.correct ? "" : `, WRONG: ${f.errors[0]}`),
         );
       } catch (error) {

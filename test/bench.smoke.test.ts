@@ -84,7 +84,14 @@ describe("benchmark smoke", () => {
       for (const key of ["raw", "baton"] as const) {
         const impl = await (await loadFactory(key))(slow);
         try {
-          const measured: LatencyFigures = await measureAtLatency(impl, { ms: 20, warmup: 1, sequential: 2, concurrency: 3, perLoop: 1 });
+          const measured: LatencyFigures = await measureAtLatency(impl, {
+            ms: 20,
+            reps: 1,
+            warmup: 1,
+            sequential: 2,
+            concurrency: 3,
+            perLoop: 1,
+          });
           expect(measured.errors).toEqual([]);
           expect(measured.seqMedianMs).toBeGreaterThanOrEqual(3 * 20);
           expect(measured.throughputRps).toBeGreaterThan(0);
