@@ -18,6 +18,18 @@ export interface Counts {
   transcriptRuns: number;
   /** Idle long-lived teams. */
   teams: number[];
+  /** The latency figures: every model call answered after `ms` (a fresh process per implementation, like the scenario). */
+  latency: LatencyCounts;
+}
+
+export interface LatencyCounts {
+  ms: number;
+  /** Interleaved repetitions of every implementation (a fresh process each). */
+  reps: number;
+  warmup: number;
+  sequential: number;
+  concurrency: number;
+  perLoop: number;
 }
 
 export const FULL: Counts = {
@@ -33,6 +45,8 @@ export const FULL: Counts = {
   transcriptLengths: [10, 100, 1000],
   transcriptRuns: 50,
   teams: [1_000, 10_000],
+  // A run takes 3 × 50 ms here: 50 sequential runs are 7.5 s, the throughput loops about 1 s.
+  latency: { ms: 50, reps: 3, warmup: 20, sequential: 50, concurrency: 100, perLoop: 5 },
 };
 
 export const QUICK: Counts = {
@@ -47,4 +61,6 @@ export const QUICK: Counts = {
   transcriptLengths: [10, 100, 1000],
   transcriptRuns: 3,
   teams: [1_000, 10_000],
+  // One repetition: --quick shows that it works, and each repetition is four more processes.
+  latency: { ms: 50, reps: 1, warmup: 2, sequential: 5, concurrency: 100, perLoop: 1 },
 };

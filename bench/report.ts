@@ -1,4 +1,4 @@
-/** The markdown report: machine line, the scenario table, MCP, scale, targets. */
+/** The markdown report: machine line, the scenario table at 0 ms and at 50 ms, actor messages, MCP, scale, targets. */
 import { spread } from "./measure.js";
 import { type BenchResults, METRICS, metricValue } from "./results.js";
 import { IMPLEMENTATIONS, LABELS } from "./scenarios/index.js";
@@ -31,6 +31,60 @@ export function scenarioTable(results: BenchResults): string {
     return `| ${LABELS[key]}${wrong} | ${cells.join(" | ")} |`;
   });
   return [header, rule, ...rows].join("\n");
+}
+
+const LATENCY_METRICS = [
+  { key: "seqMedianMs", label: "sequential median (ms)", digits: 1 },
+  { key: "seqP95Ms", label: "sequential p95 (ms)", digits: 1 },
+  { key: "throughputRps", label: "throughput, 100 in flight (runs/s)", digits: 0 },
+] as const;
+
+/** The scenario at `counts.latency.ms` per model call: median (min–max) ×ratio to (a). */
+export function latencyTable(results: BenchResults): string {
+  const rawFigures = results.latency.raw ?? [];
+  const rows = IMPLEMENTATIONS.filter((key) => (results.latency[key] ?? []).length > 0).map((key) => {
+    const figures = results.latency[key]!;
+    const cells = LATENCY_METRICS.map((metric) => {
+      const base = spread(rawFigures.map((f) => f[metric.key])).median;
+      return cell(
+        figures.map((f) => f[metric.key]),
+        metric.digits,
+        key === "raw" ? undefined : base,
+      );
+    });
+    const wrong = figures.some((f) => !f.correct) ? " ⚠ wrong answers" : "";
+    return `| ${LABELS[key]}${wrong} | ${cells.join(" | ")} |`;
+  });
+  if (rows.length === 0) return "Not measured.";
+  return [
+    `| implementation | ${LATENCY_METRICS.map((m) => m.label).join(" | ")} |`,
+    `|---|${LATENCY_METRICS.map(() => "---:").join("|")}|`,
+    ...rows,
+  ].join("\n");
+}
+
+function messagesSection(results: BenchResults): string {
+  const m = results.messages;
+  if (!m) return "Not measured.";
+  const row = (label: string, c: typeof m.repeatRun) => `| ${label} | ${c.actorToActor} | ${c.withoutSource} | ${c.total} |`;
+  return [
+    "| baton, one `runner.run` of the scenario | actor → actor | sent without a source | all |",
+    "|---|---:|---:|---:|",
+    row("repeated run (the figure)", m.repeatRun),
+    row("first run on a new Runner (spawns the shared actors)", m.firstRun),
+    "",
+    "Counted with the Runner's `inspect` option: `@xstate.event` inspection events, XState's own `xstate.*` events left out. " +
+      "*actor → actor* have a source and a target actor (`sendTo`, `sendParent`, `sendBack`); *sent without a source* went " +
+      "through `actorRef.send` (the public API's `RUN`, the agents' `CALL`s, and replies that effect code sends by systemId), which XState " +
+      "records without a source. bench/messages.ts has the rule.",
+    ...(m.correct ? [] : ["", `⚠ ${m.errors.join("; ")}`]),
+    "",
+    "Repeated run, in order (source → target type):",
+    "",
+    "```",
+    ...m.repeatRun.sequence,
+    "```",
+  ].join("\n");
 }
 
 function mcpSection(results: BenchResults): string {
@@ -94,12 +148,24 @@ export function renderReport(results: BenchResults): string {
     "",
     "Scenario: model A (`gpt-4o-mini`, OpenAI Chat Completions) calls one local tool, then hands off to model B " +
       "(`claude-sonnet-4-20250514`, Anthropic Messages), which writes the answer: 3 LLM calls. The provider is baton's sim server " +
-      "in its own process on 127.0.0.1 at 0 ms latency. Each implementation runs in a fresh process; implementations are " +
+      "in its own process on 127.0.0.1 at 0 ms latency, so these figures are client overhead. Each implementation runs in a fresh process; implementations are " +
       `interleaved and repeated ${c.reps}×; cells are the median of the repetitions (min–max) ×ratio to (a). ` +
       `Per repetition: ${c.warmup} warm-up runs, ${c.sequential} sequential runs (latency, CPU), ${c.heapRuns * 2} runs in four ` +
       `windows with a full GC after each, the median window's growth (heap), ${c.streamed} streamed runs (first delta), ${c.concurrency}×${c.perLoop} runs with ${c.concurrency} in flight (throughput).`,
     "",
     scenarioTable(results),
+    "",
+    `## At ${c.latency.ms} ms per model call`,
+    "",
+    `The same scenario with the sim server answering every model call after ${c.latency.ms} ms (${3 * c.latency.ms} ms of waiting per run), ` +
+      `each implementation in a fresh process, interleaved, repeated ${c.latency.reps}×. Per repetition: ${c.latency.warmup} warm-up runs, ` +
+      `${c.latency.sequential} sequential runs, ${c.latency.concurrency}×${c.latency.perLoop} runs with ${c.latency.concurrency} in flight.`,
+    "",
+    latencyTable(results),
+    "",
+    "## Actor messages per run",
+    "",
+    messagesSection(results),
     "",
     "## MCP",
     "",

@@ -1,7 +1,9 @@
 /** Everything one benchmark run measured, as the report and the targets read it. */
 import type { Counts } from "./counts.js";
 import type { Figures } from "./figures.js";
+import type { LatencyFigures } from "./latency.js";
 import type { McpFigures } from "./mcp.js";
+import type { MessageFigures } from "./messages.js";
 import type { TeamFigures, TranscriptFigures } from "./scale.js";
 import type { ImplementationKey } from "./scenarios/types.js";
 
@@ -12,6 +14,10 @@ export interface BenchResults {
   counts: Counts;
   /** One entry per repetition that completed. */
   scenario: Partial<Record<ImplementationKey, Figures[]>>;
+  /** The scenario at `counts.latency.ms` per model call; one entry per repetition. */
+  latency: Partial<Record<ImplementationKey, LatencyFigures[]>>;
+  /** baton's actor messages per run (bench/messages.ts has the counting rule). */
+  messages?: MessageFigures;
   /** Why an implementation (or another part) could not be measured. */
   failures: string[];
   transcript: TranscriptFigures[];

@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (`-- --quick` for tiny counts): baton against the raw SDKs and the peer
- * frameworks on the same work, with the provider server in its own process. Prints the report
- * and, in a full run, writes bench/results/<date>.md (and .json).
+ * frameworks on the same work, with the provider server in its own process — at 0 ms per model
+ * call (client overhead) and at 50 ms (what a user sees) — plus baton's actor messages per run.
+ * Prints the report and, in a full run, writes bench/results/<date>.md (and .json).
  *
  * Options: --quick, --out <file.md>, --no-write, --only <raw,baton,openaiAgents,langgraph>.
  */
@@ -39,6 +40,8 @@ function parseArgs(argv: string[]): Args {
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
+/** A figure for the progress lines: n/a when it could not be measured. */
+const num = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
 const errorText = (error: unknown) => (error instanceof Error ? error.message.split("\n")[0]! : String(error));
 
 async function scenario(results: BenchResults, endpoints: Endpoints, counts: Counts, only: ImplementationKey[]): Promise<void> {
@@ -53,13 +56,39 @@ async function scenario(results: BenchResults, endpoints: Endpoints, counts: Cou
         if (result.kind !== "scenario") continue;
         const f = result.figures;
         results.scenario[impl] = [...(results.scenario[impl] ?? []), f];
+        if (!f.correct) results.failures.push(`${LABELS[impl]}, repetition ${rep + 1}: ${f.errors[0]}`);
         log(
-          `  [${rep + 1}/${counts.reps}] ${LABELS[impl].padEnd(22)} seq ${f.seqMedianMs.toFixed(2)} ms, ${f.throughputRps.toFixed(0)} runs/s, ` +
-            `cpu ${f.cpuMsPerRun.toFixed(2)} ms/run, first delta ${f.firstDeltaMs.toFixed(2)} ms${f.correct ? "" : `, WRONG: ${f.errors[0]}`}`,
+          `  [${rep + 1}/${counts.reps}] ${LABELS[impl].padEnd(26)} seq ${num(f.seqMedianMs, 2)} ms, ${num(f.throughputRps, 0)} runs/s, ` +
+            `cpu ${num(f.cpuMsPerRun, 2)} ms/run, first delta ${num(f.firstDeltaMs, 2)} ms${f.correct ? "" : `, WRONG: ${f.errors[0]}`}`,
         );
       } catch (error) {
         broken.add(impl);
         results.failures.push(`${LABELS[impl]}: ${errorText(error)}`);
+        log(`  ${LABELS[impl]} failed: ${errorText(error)}`);
+      }
+    }
+  }
+}
+
+async function latencyScenario(results: BenchResults, endpoints: Endpoints, counts: Counts, only: ImplementationKey[]): Promise<void> {
+  const broken = new Set<ImplementationKey>();
+  for (let rep = 0; rep < counts.latency.reps; rep++) {
+    const order = only.map((_, i) => only[(i + rep) % only.length]!);
+    for (const impl of order) {
+      if (broken.has(impl)) continue;
+      try {
+        const result = await runTask({ kind: "latency", impl, endpoints, counts });
+        if (result.kind !== "latency") continue;
+        const f = result.figures;
+        results.latency[impl] = [...(results.latency[impl] ?? []), f];
+        if (!f.correct) results.failures.push(`${LABELS[impl]} at ${counts.latency.ms} ms, repetition ${rep + 1}: ${f.errors[0]}`);
+        log(
+          `  [${rep + 1}/${counts.latency.reps}] ${LABELS[impl].padEnd(26)} seq ${num(f.seqMedianMs, 1)} ms, ${num(f.throughputRps, 0)} runs/s` +
+            (f.correct ? "" : `, WRONG: ${f.errors[0]}`),
+        );
+      } catch (error) {
+        broken.add(impl);
+        results.failures.push(`${LABELS[impl]} at ${counts.latency.ms} ms: ${errorText(error)}`);
         log(`  ${LABELS[impl]} failed: ${errorText(error)}`);
       }
     }
@@ -76,6 +105,7 @@ async function main(): Promise<void> {
     quick: args.quick,
     counts,
     scenario: {},
+    latency: {},
     failures: [],
     transcript: [],
     teams: [],
@@ -94,23 +124,42 @@ async function main(): Promise<void> {
         const result = await runTask({ kind: "transcript", impl, endpoints, counts });
         if (result.kind === "transcript") {
           results.transcript.push(result.figures);
-          log(`  ${LABELS[impl]}: ${result.figures.points.map((p) => `${p.messages} → ${p.medianMs.toFixed(2)} ms`).join(", ")}`);
+          log(`  ${LABELS[impl]}: ${result.figures.points.map((p) => `${p.messages} → ${num(p.medianMs, 2)} ms`).join(", ")}`);
         }
       } catch (error) {
         results.failures.push(`transcript length, ${LABELS[impl]}: ${errorText(error)}`);
       }
     }
+    if (args.only.includes("baton")) {
+      log("Actor messages per run (baton):");
+      try {
+        const result = await runTask({ kind: "messages", endpoints });
+        if (result.kind === "messages") {
+          results.messages = result.figures;
+          const r = result.figures.repeatRun;
+          log(`  ${r.actorToActor} actor → actor, ${r.withoutSource} without a source, ${r.total} in all`);
+          if (!result.figures.correct) results.failures.push(`actor messages: ${result.figures.errors.join("; ")}`);
+        }
+      } catch (error) {
+        results.failures.push(`actor messages: ${errorText(error)}`);
+      }
+    }
   } finally {
     await server.close();
+  }
+  const slow = await startSimServerProcess({ latencyMs: counts.latency.ms });
+  log(`Scenario at ${counts.latency.ms} ms per model call (sim server pid ${slow.pid}):`);
+  try {
+    await latencyScenario(results, { openaiBaseURL: slow.openaiBaseURL, anthropicBaseURL: slow.anthropicBaseURL }, counts, args.only);
+  } finally {
+    await slow.close();
   }
   log("MCP:");
   try {
     const result = await runTask({ kind: "mcp", counts });
     if (result.kind === "mcp") {
       results.mcp = result.figures;
-      log(
-        `  direct ${result.figures.direct.callMedianMs.toFixed(3)} ms, baton ${result.figures.baton.callMedianMs.toFixed(3)} ms per call`,
-      );
+      log(`  direct ${num(result.figures.direct.callMedianMs, 3)} ms, baton ${num(result.figures.baton.callMedianMs, 3)} ms per call`);
       if (result.figures.errors.length) results.failures.push(`MCP: ${result.figures.errors.join("; ")}`);
     }
   } catch (error) {
@@ -122,7 +171,7 @@ async function main(): Promise<void> {
       const result = await runTask({ kind: "teams", count });
       if (result.kind === "teams") {
         results.teams.push(result.figures);
-        log(`  ${count} teams: ${(result.figures.rssBytes / 1024 ** 2).toFixed(0)} MB RSS`);
+        log(`  ${count} teams: ${num(result.figures.rssBytes / 1024 ** 2, 0)} MB RSS`);
       }
     } catch (error) {
       results.failures.push(`${count} idle teams: ${errorText(error)}`);

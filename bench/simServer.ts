@@ -13,8 +13,9 @@ export interface SimServerProcess extends Endpoints {
 const SCRIPT = fileURLToPath(new URL("./simServerProcess.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
-export async function startSimServerProcess(): Promise<SimServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", SCRIPT], {
+/** Starts the server process; `latencyMs` delays every model call's answer (0: answer at once). */
+export async function startSimServerProcess(options: { latencyMs?: number } = {}): Promise<SimServerProcess> {
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", SCRIPT, "--latency", String(options.latencyMs ?? 0)], {
     cwd: ROOT,
     stdio: ["pipe", "pipe", "inherit"],
   });

@@ -1,12 +1,28 @@
 /**
- * The provider server as its own process: baton's sim server on 127.0.0.1, 0 ms latency,
- * answering the benchmark scenario. Prints one JSON line with its URLs, then serves until
- * its stdin closes (the parent exits or calls close) or it gets SIGTERM.
+ * The provider server as its own process: baton's sim server on 127.0.0.1 answering the
+ * benchmark scenario, every model call after `--latency <ms>` (default 0; a streamed answer
+ * spreads it over its chunks). Prints one JSON line with its URLs, then serves until its stdin
+ * closes (the parent exits or calls close) or it gets SIGTERM.
  */
-import { startSimServer } from "../src/sim/index.js";
+import { type SimRequest, type SimScript, startSimServer } from "../src/sim/index.js";
 import { SERVER_SCRIPTS } from "./scenario.js";
 
-const server = await startSimServer({ scripts: SERVER_SCRIPTS });
+const flag = process.argv.indexOf("--latency");
+const latencyMs = flag < 0 ? 0 : Number(process.argv[flag + 1]);
+if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error(`--latency takes milliseconds, got ${process.argv[flag + 1]}`);
+
+/** The scenario's scripts, each turn answered after `latencyMs`. */
+function withLatency(scripts: Record<string, SimScript>): Record<string, SimScript> {
+  if (latencyMs === 0) return scripts;
+  return Object.fromEntries(
+    Object.entries(scripts).map(([model, script]) => {
+      if (typeof script !== "function") throw new Error(`The bench scripts are functions; ${model}'s is not.`);
+      return [model, async (request: SimRequest) => ({ ...(await script(request)), latencyMs })];
+    }),
+  );
+}
+
+const server = await startSimServer({ scripts: withLatency(SERVER_SCRIPTS) });
 // The server records every request for tests; a benchmark sends many, so forget them. (Not
 // reset(): its per-model call counters make the tool-call ids, which must stay unique.)
 const forget = setInterval(() => {

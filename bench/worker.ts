@@ -3,7 +3,9 @@
  * implementation only). Started by workers.ts with the task as JSON in argv[2]; answers over IPC.
  */
 import { measureImplementation } from "./figures.js";
+import { measureAtLatency } from "./latency.js";
 import { measureMcp } from "./mcp.js";
+import { measureMessages } from "./messages.js";
 import { measureIdleTeams, measureTranscripts } from "./scale.js";
 import { loadFactory } from "./scenarios/index.js";
 import type { Task, TaskResult, WorkerMessage } from "./tasks.js";
@@ -20,6 +22,16 @@ async function perform(task: Task): Promise<TaskResult> {
         await impl.close();
       }
     }
+    case "latency": {
+      const impl = await (await loadFactory(task.impl))(task.endpoints);
+      try {
+        return { kind: "latency", impl: task.impl, figures: await measureAtLatency(impl, task.counts.latency) };
+      } finally {
+        await impl.close();
+      }
+    }
+    case "messages":
+      return { kind: "messages", figures: await measureMessages(task.endpoints) };
     case "transcript":
       return {
         kind: "transcript",

@@ -11,6 +11,8 @@ export function runTask(task: Task, timeoutMs = 15 * 60_000): Promise<TaskResult
     const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", WORKER, JSON.stringify(task)], {
       cwd: ROOT,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
+      // Structured clone, not JSON: a figure that could not be measured is NaN and must stay NaN.
+      serialization: "advanced",
     });
     let message: WorkerMessage | undefined;
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);

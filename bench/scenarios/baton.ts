@@ -11,6 +11,7 @@ export const createBaton: Factory = async (endpoints, options = {}) => {
       anthropic: { baseURL: endpoints.anthropicBaseURL, apiKey: API_KEY },
     },
     env: {},
+    ...(options.inspect ? { inspect: options.inspect } : {}),
   });
   const tool = defineTool({
     name: TOOL_NAME,

@@ -6,7 +6,7 @@ export const IMPLEMENTATIONS: readonly ImplementationKey[] = ["raw", "baton", "o
 export const LABELS: Record<ImplementationKey, string> = {
   raw: "(a) raw SDKs",
   baton: "(b) baton",
-  openaiAgents: "(c) @openai/agents",
+  openaiAgents: "(c) @openai/agents 0.20",
   langgraph: "(d) langgraph-swarm",
 };
 

@@ -1,19 +1,20 @@
 /**
- * (c) `@openai/agents` with a handoff: the researcher on its Chat Completions model (an
- * `openai` client pointed at the server), the writer on Anthropic Messages through the AI SDK
- * adapter (`@openai/agents-extensions` + `@ai-sdk/anthropic`). Tracing is off (it would export).
+ * (c) `@openai/agents` 0.20 with a handoff: the researcher on the SDK's own OpenAI provider in
+ * Chat Completions mode (`useResponses: false`, its own `openai` 7 client pointed at the server),
+ * the writer on Anthropic Messages through the AI SDK adapter (`@openai/agents-extensions` 0.18,
+ * the newest, + `@ai-sdk/anthropic`). The adapter takes its spans and Usage from the installed
+ * `@openai/agents` (a peer dependency); its own pinned agents-core 0.18 copy only lends it a
+ * usage helper. Tracing is off (it would export).
  */
 import { createAnthropic } from "@ai-sdk/anthropic";
-import { Agent, OpenAIChatCompletionsModel, Runner, setTracingDisabled, tool, user } from "@openai/agents";
+import { Agent, OpenAIProvider, Runner, setTracingDisabled, tool, user } from "@openai/agents";
 import { aisdk } from "@openai/agents-extensions/ai-sdk";
-import OpenAI from "openai";
 import { z } from "zod";
 import { history, INPUT, INSTRUCTIONS, lookup, RESEARCH_MODEL, TOOL_DESCRIPTION, TOOL_NAME, WRITER_MODEL } from "../scenario.js";
 import { API_KEY, type Factory, type StreamOutcome } from "./types.js";
 
 export const createOpenAIAgents: Factory = async (endpoints, options = {}) => {
   setTracingDisabled(true);
-  const client = new OpenAI({ apiKey: API_KEY, baseURL: endpoints.openaiBaseURL, maxRetries: 0 });
   const anthropic = createAnthropic({ apiKey: API_KEY, baseURL: `${endpoints.anthropicBaseURL}/v1` });
   const lookupTool = tool({
     name: TOOL_NAME,
@@ -25,12 +26,12 @@ export const createOpenAIAgents: Factory = async (endpoints, options = {}) => {
   const researcher = new Agent({
     name: "researcher",
     instructions: INSTRUCTIONS,
-    // The agents SDK's typings resolve `openai` as CommonJS, ours as ESM: the same class, two declarations.
-    model: new OpenAIChatCompletionsModel(client as unknown as ConstructorParameters<typeof OpenAIChatCompletionsModel>[0], RESEARCH_MODEL),
+    model: RESEARCH_MODEL,
     tools: [lookupTool],
     handoffs: [writer],
   });
-  const runner = new Runner({ tracingDisabled: true });
+  const modelProvider = new OpenAIProvider({ apiKey: API_KEY, baseURL: endpoints.openaiBaseURL, useResponses: false });
+  const runner = new Runner({ modelProvider, tracingDisabled: true });
   const earlier = history(options.history ?? 0);
   const input = () =>
     earlier.length
@@ -67,5 +68,5 @@ export const createOpenAIAgents: Factory = async (endpoints, options = {}) => {
     return { firstDeltaMs, answer: String(result.finalOutput ?? "") };
   }
 
-  return { name: "@openai/agents", runOnce, stream, close: async () => undefined };
+  return { name: "@openai/agents 0.20", runOnce, stream, close: () => modelProvider.close() };
 };

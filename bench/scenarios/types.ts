@@ -1,4 +1,5 @@
 /** What every implementation of the scenario provides to the measuring code. */
+import type { InspectionEvent } from "xstate";
 
 /** Where the provider server listens. */
 export interface Endpoints {
@@ -11,6 +12,8 @@ export interface Endpoints {
 export interface ScenarioOptions {
   /** Earlier user/assistant messages sent before the input (transcript-length runs). */
   history?: number;
+  /** baton only: the Runner's `inspect` option (the actor-message count). */
+  inspect?: (event: InspectionEvent) => void;
 }
 
 export interface StreamOutcome {
