@@ -1,27 +1,7 @@
+import type { BatonErrorCode, ErrorData } from "./errorData.js";
 import type { RunResult } from "./result.js";
 
-export type BatonErrorCode =
-  | "INVALID_OPTIONS"
-  | "INVALID_MODEL"
-  | "UNKNOWN_PROVIDER"
-  | "MISSING_API_KEY"
-  | "TOOL_CONFLICT"
-  | "INVALID_TOOL"
-  | "PROVIDER_ERROR"
-  | "POLICY_ERROR"
-  | "MCP_ERROR"
-  /** An MCP server needs authorization and baton has no token for it: the message names the command that fixes it. */
-  | "MCP_AUTH_REQUIRED"
-  /** The final answer did not match the run's `output` schema, after the repair turns. */
-  | "OUTPUT_INVALID"
-  /** A checkpoint names agents or tools the given definition lacks, or the run cannot be resumed here. */
-  | "RESUME_MISMATCH"
-  | "SIM_SCRIPT_ERROR"
-  | "CANCELLED"
-  /** An event listener of the run threw: the run ends with the listener's error as its message. */
-  | "LISTENER_ERROR"
-  | "CLOSED"
-  | "INTERNAL";
+export type { BatonErrorCode, ErrorData };
 
 /**
  * Every failure baton reports. `code` says what failed; `partial` holds the run so far when
@@ -53,13 +33,6 @@ export class BatonError extends Error {
 
 export function isBatonError(value: unknown): value is BatonError {
   return value instanceof BatonError;
-}
-
-/** Error data passed between actors (plain, serialisable). */
-export interface ErrorData {
-  code: BatonErrorCode;
-  message: string;
-  details?: Record<string, unknown>;
 }
 
 /** The run's answer to a listener that threw (the listener's error is the `cause`). */

@@ -1,4 +1,4 @@
-import type { ErrorData } from "./errors.js";
+import type { ErrorData } from "./errorData.js";
 import type { StopReason, Usage } from "./providers/types.js";
 import type { ContentPart, Message } from "./transcript/index.js";
 

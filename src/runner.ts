@@ -21,6 +21,7 @@ import type { OutputSchema, RunOptions, TeamOptions } from "./options/types.js";
 import type { ProvidersConfig } from "./providers/config.js";
 import type { RunResult } from "./result.js";
 import { RunStream } from "./runStream.js";
+import { runtimeOf } from "./runtime.js";
 import { checkSnapshot } from "./team/snapshot.js";
 import { shapeOf, type TeamShape } from "./team/teamShape.js";
 import { type Team, teamOver } from "./team.js";
@@ -81,6 +82,7 @@ export class Runner {
   #mcp: McpPool | undefined;
   #closed = false;
   #teamCount = 0;
+  readonly #clock: Clock;
   /** systemIds of the shared service actors started so far. */
   readonly #services = new Set<string>();
 
@@ -89,7 +91,10 @@ export class Runner {
     const env = this.#options.env ?? process.env;
     this.#providers = new ProviderRegistry(this.#options.providers ?? {}, env);
     const retry: RetryOptions = { ...DEFAULT_RETRY, ...(this.#options.retry ?? {}) };
-    const clock: Clock = systemClock;
+    const runtime = runtimeOf(options);
+    const clock: Clock = runtime.clock ?? systemClock;
+    const newId = runtime.newId ?? randomUUID;
+    this.#clock = clock;
     this.#host = {
       spawn: (logic, systemId, input) => this.#spawn(logic, systemId, input),
       stop: (systemId) => this.#toShard({ type: "STOP", systemId }),
@@ -98,8 +103,8 @@ export class Runner {
       mcpTools: (specs, signal) => this.#mcpTools(specs, signal),
       retry,
       clock,
-      newRunId: () => randomUUID(),
-      nextTeamId: () => `t${(++this.#teamCount).toString(36)}-${randomUUID().slice(0, 4)}`,
+      newRunId: () => newId(),
+      nextTeamId: () => `t${(++this.#teamCount).toString(36)}-${newId().slice(0, 4)}`,
       forget: (session) => this.#sessions.delete(session),
     };
   }
@@ -188,7 +193,12 @@ export class Runner {
   #spawn(logic: AnyActorLogic, systemId: string, input: unknown): AnyActorRef {
     if (!this.#system) {
       const inspect = this.#options.inspect;
-      this.#system = createActor(runnerSystemMachine, inspect ? { inspect } : {});
+      // XState's delayed events (retry backoff, MCP timeouts) run on the Runner's clock.
+      const clock = {
+        setTimeout: (fn: () => void, ms: number) => this.#clock.setTimeout(fn, ms),
+        clearTimeout: (id: unknown) => this.#clock.clearTimeout(id),
+      };
+      this.#system = createActor(runnerSystemMachine, inspect ? { inspect, clock } : { clock });
       this.#system.start();
     }
     this.#toShard({ type: "SPAWN", logic, systemId, input });

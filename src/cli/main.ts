@@ -4,20 +4,14 @@ import type { SimScript } from "../providers/simScript.js";
 import { Runner } from "../runner.js";
 import { contentText } from "../transcript/index.js";
 import { type CliArgs, parseCliArgs, USAGE, UsageError } from "./args.js";
-import { type Output, StatusLine, summary } from "./render.js";
+import { type CliIO, EXIT } from "./io.js";
+import { StatusLine, summary } from "./render.js";
+
+export { type CliIO, EXIT };
+
 import { simTeam } from "./simTeam.js";
 import { parseTeamFile, simNamedTeam, type TeamFile } from "./teamFile.js";
 import { runTrace, traceCommand } from "./traceCommand.js";
-
-export interface CliIO {
-  stdout: Output;
-  stderr: Output;
-  env: Readonly<Record<string, string | undefined>>;
-  /** Aborts the run (the bin wires SIGINT to it). */
-  signal?: AbortSignal;
-}
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, limit: 3, cancelled: 130 } as const;
 
 const USAGE_CODES = new Set(["INVALID_OPTIONS", "INVALID_MODEL", "UNKNOWN_PROVIDER", "INVALID_TOOL", "TOOL_CONFLICT"]);
 

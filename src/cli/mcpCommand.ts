@@ -12,7 +12,7 @@ import { BatonError } from "../errors.js";
 import { isAuthorized, type McpTokenStore, tokenKey } from "../mcp/auth/store.js";
 import { resolveRegistryEntry } from "../mcp/registry.js";
 import type { ResolvedServer } from "../mcp/spec.js";
-import type { CliIO } from "./main.js";
+import type { CliIO } from "./io.js";
 
 export const MCP_USAGE = `baton mcp — MCP servers that need authorization
 

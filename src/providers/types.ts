@@ -1,4 +1,4 @@
-import type { ErrorData } from "../errors.js";
+import type { ErrorData } from "../errorData.js";
 import type { Message, ProviderPart, ToolCall } from "../transcript/index.js";
 
 /** Per-model generation settings; adapters map them to their wire names. */

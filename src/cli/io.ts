@@ -1,0 +1,12 @@
+import type { Output } from "./render.js";
+
+/** What a CLI command reads and writes: its streams, environment and abort signal. */
+export interface CliIO {
+  stdout: Output;
+  stderr: Output;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Aborts the run (the bin wires SIGINT to it). */
+  signal?: AbortSignal;
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, limit: 3, cancelled: 130 } as const;

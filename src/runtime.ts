@@ -1,0 +1,23 @@
+/**
+ * What a Runner takes from its surroundings: time and fresh ids. Production uses the real clock
+ * and random ids; `simulate()` (baton/sim) gives a virtual clock and seeded ids, so a seed
+ * replays byte for byte. Not public: it rides on Runner options under a symbol.
+ */
+import type { Clock } from "../actors/shared/clock.js";
+
+export interface RunnerRuntime {
+  clock?: Clock;
+  /** A fresh id (run ids, team ids). */
+  newId?: () => string;
+}
+
+export const RUNTIME = Symbol.for("baton.runtime");
+
+/** Runner options with a runtime attached (for baton/sim). */
+export function withRuntime<T extends object>(options: T, runtime: RunnerRuntime): T {
+  return Object.assign({}, options, { [RUNTIME]: runtime });
+}
+
+export function runtimeOf(options: object | undefined): RunnerRuntime {
+  return ((options as Record<symbol, unknown> | undefined)?.[RUNTIME] as RunnerRuntime | undefined) ?? {};
+}
