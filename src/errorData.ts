@@ -21,6 +21,8 @@ export type BatonErrorCode =
   /** An event listener of the run threw: the run ends with the listener's error as its message. */
   | "LISTENER_ERROR"
   | "CLOSED"
+  /** The run's store could not write a checkpoint: the run stops rather than go on unrecorded. */
+  | "STORE_ERROR"
   | "INTERNAL";
 
 /** Error data passed between actors (plain, serialisable). */

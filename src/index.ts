@@ -6,6 +6,8 @@ export { type McpLoginOptions, type McpLoginResult, mcpLogin, mcpLogout } from "
 export { fileTokenStore, memoryTokenStore } from "../actors/mcp/auth/tokenStore.js";
 export { createOtelObserver, type OtelObserver, type OtelObserverOptions, type ToolCallRef } from "../actors/observability/otel.js";
 export { createTraceRecorder, type TraceRecorder, type TraceRecorderOptions, type TraceTarget } from "../actors/observability/traceFile.js";
+export { memoryStore } from "../actors/store/memory.js";
+export { sqliteStore } from "../actors/store/sqlite.js";
 export type { RetryOptions } from "./agent/retry.js";
 export { BatonError, type BatonErrorCode, type ErrorData, isBatonError } from "./errors.js";
 export type { AtStep, RunEvent, RunEventListeners, RunEventMap, RunEventName, Tagged } from "./events.js";
@@ -18,7 +20,15 @@ export { MODEL_CATALOG } from "./models/catalog.js";
 export type { ModelInput } from "./models/modelRef.js";
 export { renderTraceHtml } from "./observability/html.js";
 export type { TraceActorRecord, TraceEventRecord, TraceMessageRecord, TraceMetaRecord, TraceRecord } from "./observability/records.js";
-export type { AgentDefinition, OutputSchema, RunOptions, TeamOptions, TeamRunOptions } from "./options/types.js";
+export type {
+  AgentDefinition,
+  OutputSchema,
+  ResumeDecisions,
+  ResumeOptions,
+  RunOptions,
+  TeamOptions,
+  TeamRunOptions,
+} from "./options/types.js";
 export type { HandoffFilter } from "./policies/handoffFilters.js";
 export * as policies from "./policies/index.js";
 export type { Policy, PolicyContext, PolicyDecision, PolicyFunction } from "./policies/types.js";
@@ -26,6 +36,7 @@ export type { ProviderConfig, ProvidersConfig } from "./providers/config.js";
 export type { ModelSettings, StopReason, Usage } from "./providers/types.js";
 export type {
   HandoffRecord,
+  Interruption,
   ModelUsage,
   RunResult,
   RunStatus,
@@ -36,6 +47,15 @@ export type {
 } from "./result.js";
 export { type OutputOf, Runner, type RunnerOptions } from "./runner.js";
 export { RunStream } from "./runStream.js";
+export {
+  CHECKPOINT_VERSION,
+  type CheckpointKind,
+  type CheckpointRecord,
+  type PendingStep,
+  type RunOrigin,
+  type RunSummary,
+} from "./store/records.js";
+export type { RunStore } from "./store/types.js";
 export type { TeamSnapshot, TeamSnapshotV1 } from "./team/snapshot.js";
 export { Team } from "./team.js";
 export { defineTool, type Tool, type ToolContext, type ToolDefinition } from "./tools/defineTool.js";

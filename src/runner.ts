@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { type Actor, type AnyActorLogic, type AnyActorRef, createActor, type InspectionEvent, type Observer } from "xstate";
 import type { McpPool } from "../actors/mcp/pool.js";
 import { ProviderRegistry } from "../actors/providers/registry.js";
 import { samplerOf } from "../actors/providers/sampling.js";
 import { providerService } from "../actors/providers/service.js";
 import { type Clock, systemClock } from "../actors/shared/clock.js";
+import { Leases } from "../actors/store/leases.js";
+import { memoryStore } from "../actors/store/memory.js";
 import { IdleTeams } from "../actors/team/idleTeams.js";
 import { type TeamHost, TeamSession } from "../actors/team/session.js";
 import { address } from "../machines/addresses.js";
@@ -17,11 +20,15 @@ import type { McpServerSpec } from "./mcp/spec.js";
 import { type CheckedRun, checkRunInput } from "./options/checkRun.js";
 import { type CheckedTeam, checkLimit, checkTeamOptions, read } from "./options/checkTeam.js";
 import { describeValue, isPlainObject } from "./options/describe.js";
-import type { OutputSchema, RunOptions, TeamOptions } from "./options/types.js";
+import type { OutputSchema, ResumeOptions, RunOptions, TeamOptions } from "./options/types.js";
 import type { ProvidersConfig } from "./providers/config.js";
 import type { RunResult } from "./result.js";
 import { RunStream } from "./runStream.js";
 import { runtimeOf } from "./runtime.js";
+import { foldRecords } from "./store/fold.js";
+import type { RunSummary } from "./store/records.js";
+import { checkDecisions, checkResumable } from "./store/resume.js";
+import type { RunStore } from "./store/types.js";
 import { checkSnapshot } from "./team/snapshot.js";
 import { shapeOf, type TeamShape } from "./team/teamShape.js";
 import { type Team, teamOver } from "./team.js";
@@ -39,6 +46,11 @@ export interface RunnerOptions {
   inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** Environment to read API keys from (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Where runs are written down, for approvals and crash-resume (default: `memoryStore()`, in this
+   * process). `sqliteStore(path)` survives the process. The Runner does not close a store you give it.
+   */
+  store?: RunStore;
 }
 
 /** The typed final output of options that give an `output` schema, else text. */
@@ -58,6 +70,13 @@ function checkRunnerOptions(options: unknown): RunnerOptions {
     checkLimit("retry.baseDelayMs", retry.baseDelayMs, 0);
     checkLimit("retry.maxDelayMs", retry.maxDelayMs, 0);
   }
+  const store = read(options, "store", "Runner options");
+  if (store !== undefined && !isStore(store)) {
+    throw new BatonError(
+      "INVALID_OPTIONS",
+      `store must be a run store (memoryStore(), sqliteStore(path) or your own RunStore); got ${describeValue(store)}.`,
+    );
+  }
   for (const key of ["providers", "mcp", "env"] as const) {
     const value = read(options, key, "Runner options");
     if (value !== undefined && (typeof value !== "object" || value === null)) {
@@ -66,6 +85,23 @@ function checkRunnerOptions(options: unknown): RunnerOptions {
   }
   return options as RunnerOptions;
 }
+
+function isStore(value: unknown): value is RunStore {
+  const store = value as Partial<RunStore> | null;
+  return (
+    typeof store === "object" &&
+    store !== null &&
+    typeof store.append === "function" &&
+    typeof store.load === "function" &&
+    typeof store.unfinished === "function" &&
+    typeof store.claim === "function" &&
+    typeof store.release === "function"
+  );
+}
+
+/** Keys a run may give besides `team` when it runs a defined team. */
+const RUN_KEYS = new Set(["team", "input", "messages", "signal", "maxSteps", "maxHandoffs"]);
+const DEFINITION_NAME = /^[a-zA-Z0-9_.-]{1,64}$/;
 
 /**
  * Owns one actor system for its lifetime: teams (a supervisor and one actor per agent each),
@@ -85,6 +121,10 @@ export class Runner {
   readonly #clock: Clock;
   /** systemIds of the shared service actors started so far. */
   readonly #services = new Set<string>();
+  readonly #store: RunStore;
+  readonly #leases: Leases;
+  /** Named team definitions (`define`), checked when defined. */
+  readonly #definitions = new Map<string, TeamOptions>();
 
   constructor(options?: RunnerOptions) {
     this.#options = checkRunnerOptions(options);
@@ -95,6 +135,8 @@ export class Runner {
     const clock: Clock = runtime.clock ?? systemClock;
     const newId = runtime.newId ?? randomUUID;
     this.#clock = clock;
+    this.#store = this.#options.store ?? memoryStore();
+    this.#leases = new Leases(this.#store, `${hostname()}:${process.pid}:${newId().slice(0, 8)}`, clock);
     this.#host = {
       spawn: (logic, systemId, input) => this.#spawn(logic, systemId, input),
       stop: (systemId) => this.#toShard({ type: "STOP", systemId }),
@@ -103,6 +145,8 @@ export class Runner {
       mcpTools: (specs, signal) => this.#mcpTools(specs, signal),
       retry,
       clock,
+      store: this.#store,
+      leases: this.#leases,
       newRunId: () => newId(),
       nextTeamId: () => `t${(++this.#teamCount).toString(36)}-${newId().slice(0, 4)}`,
       forget: (session) => this.#sessions.delete(session),
@@ -127,10 +171,11 @@ export class Runner {
   }
 
   /** A long-lived team: its actors stay alive across `team.run()` calls. */
-  team<O extends TeamOptions>(options: O): Team<OutputOf<O>> {
+  team<O extends TeamOptions & { team?: string }>(options: O): Team<OutputOf<O>> {
     this.#open();
-    const checked = checkTeamOptions(options);
-    const from = read(options, "from");
+    const resolved = this.#withDefinition(options);
+    const checked = checkTeamOptions(resolved);
+    const from = read(resolved, "from");
     const restored = from === undefined ? undefined : checkSnapshot(from);
     const session = this.#newSession(checked, true, restored);
     return teamOver(session) as Team<OutputOf<O>>;
@@ -140,11 +185,58 @@ export class Runner {
     if (this.#closed) throw new BatonError("CLOSED", "This Runner is closed; create a new Runner.");
   }
 
+  /**
+   * A named team definition for `run({ team: name, input })`, `stream`, `team` and resuming its
+   * runs (in this process or, with a durable store, in another one that defines it too).
+   */
+  define(name: string, options: TeamOptions): void {
+    this.#open();
+    if (typeof name !== "string" || !DEFINITION_NAME.test(name)) {
+      throw new BatonError(
+        "INVALID_OPTIONS",
+        `A team definition's name must be 1–64 letters, digits, "_", "-" or "."; got ${describeValue(name)}.`,
+      );
+    }
+    if (isPlainObject(options) && read(options, "team") !== undefined) {
+      throw new BatonError("INVALID_OPTIONS", `The definition of "${name}" names another team; give its options instead.`);
+    }
+    checkTeamOptions(options);
+    this.#definitions.set(name, options);
+  }
+
+  /** Options with `team` resolved to the definition's options (plus the run's own input, messages, signal and limits). */
+  #withDefinition<O extends object>(options: O): O {
+    if (!isPlainObject(options)) return options;
+    const team = read(options, "team");
+    if (team === undefined) return options;
+    if (typeof team !== "string")
+      throw new BatonError("INVALID_OPTIONS", `team must be the name of a defined team; got ${describeValue(team)}.`);
+    const definition = this.#definitions.get(team);
+    if (!definition) {
+      const known = [...this.#definitions.keys()];
+      throw new BatonError(
+        "INVALID_OPTIONS",
+        `No team is defined as "${team}". Define it first: runner.define("${team}", { agents: [...] })${known.length ? `; defined: ${known.join(", ")}` : ""}.`,
+      );
+    }
+    const extra = Object.keys(options).filter((key) => !RUN_KEYS.has(key));
+    if (extra.length) {
+      throw new BatonError(
+        "INVALID_OPTIONS",
+        `A run of the defined team "${team}" takes only input, messages, signal, maxSteps and maxHandoffs; ${extra.join(", ")} belong in runner.define("${team}", …).`,
+      );
+    }
+    return { ...definition, ...options } as O;
+  }
+
   #check(options: RunOptions): { run: CheckedRun; checked: CheckedTeam } {
     this.#open();
-    const run = checkRunInput(options);
-    const checked = checkTeamOptions(options);
-    if (read(options, "from") !== undefined) {
+    const resolved = this.#withDefinition(options);
+    const run = checkRunInput(resolved);
+    const checked = checkTeamOptions(resolved);
+    const team = isPlainObject(options) ? read(options, "team") : undefined;
+    if (typeof team === "string") run.origin = { team };
+    if (read(resolved, "from") !== undefined) {
       throw new BatonError("INVALID_OPTIONS", "`from` continues a long-lived team: use runner.team({ …, from: snapshot }).");
     }
     return { run, checked };
@@ -235,6 +327,56 @@ export class Runner {
       });
     }
     return this.#mcp.ensure(specs, signal ? { signal } : {});
+  }
+
+  /**
+   * Continues a run from its checkpoints: an interrupted run with a person's decisions
+   * (`approve`, `reject`), or one whose process died. Completed tool calls are not run again;
+   * calls that had started run again with the same `ctx.idempotencyKey`; the model call in
+   * flight is made again. A run of a defined team uses its definition; a run started with
+   * inline options needs them again. Resuming a completed run returns its result.
+   */
+  async resume(runId: string, options: ResumeOptions = {}): Promise<RunResult<unknown>> {
+    this.#open();
+    if (typeof runId !== "string" || runId === "") {
+      throw new BatonError("INVALID_OPTIONS", `resume takes the run's id (result.runId); got ${describeValue(runId)}.`);
+    }
+    const records = await this.#store.load(runId);
+    if (!records)
+      throw new BatonError("RESUME_MISMATCH", `No run ${runId} in this Runner's store. Resume with the store the run was started with.`);
+    const state = foldRecords(records);
+    if (state.status === "finished") return state.result!;
+    const decisions = checkDecisions(options, state);
+    const definitionName = state.origin.team;
+    const given = isPlainObject(options) && (read(options, "model") !== undefined || read(options, "agents") !== undefined);
+    let teamOptions: TeamOptions | undefined;
+    if (given) teamOptions = options as TeamOptions;
+    else if (definitionName !== undefined) teamOptions = this.#definitions.get(definitionName);
+    if (!teamOptions) {
+      throw new BatonError(
+        "RESUME_MISMATCH",
+        definitionName !== undefined
+          ? `Run ${runId} ran the team "${definitionName}", which this Runner does not define: runner.define("${definitionName}", …) first.`
+          : `Run ${runId} was started with inline options: resume it with the same options, runner.resume(runId, { agents or model, tools, … }).`,
+      );
+    }
+    const checked = checkTeamOptions(teamOptions);
+    checkResumable(checked, state);
+    const lease = await this.#leases.take(runId);
+    if (!lease)
+      throw new BatonError("RESUME_MISMATCH", `Run ${runId} is running elsewhere; it can be resumed once it ends or its process is gone.`);
+    const session = this.#newSession(checked, false);
+    try {
+      return await session.resume(state, decisions, lease);
+    } finally {
+      await session.stop();
+    }
+  }
+
+  /** Runs of this Runner's store that have not ended: running (or their process died) or interrupted. */
+  unfinishedRuns(): Promise<RunSummary[]> {
+    this.#open();
+    return this.#store.unfinished();
   }
 
   /** State of each MCP server (`ready`, `reconnecting`, …), for health checks. */

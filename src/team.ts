@@ -1,7 +1,7 @@
 import type { TeamSession } from "../actors/team/session.js";
 import type { RunEvent, RunEventListeners, RunEventMap } from "./events.js";
 import { checkRunInput } from "./options/checkRun.js";
-import type { TeamRunOptions } from "./options/types.js";
+import type { ResumeDecisions, TeamRunOptions } from "./options/types.js";
 import type { RunResult } from "./result.js";
 import type { TeamSnapshot } from "./team/snapshot.js";
 import type { Content } from "./transcript/index.js";
@@ -68,6 +68,14 @@ export class Team<TOutput = string> {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Continues the team's last run that ended `interrupted`, with a person's decisions: the
+   * approved calls run, the rejected ones answer with the refusal, and the run goes on.
+   */
+  resume(decisions: ResumeDecisions = {}): Promise<RunResult<TOutput>> {
+    return sessionOf(this).resumeInterrupted(decisions) as Promise<RunResult<TOutput>>;
   }
 
   /** Versioned JSON of the conversation so far: transcript, active agent, counters, usage. */

@@ -73,6 +73,7 @@ export function sqliteStore(path: string): RunStore {
     async claim(runId, owner, ttlMs) {
       const db = conn();
       const now = Date.now();
+      // IMMEDIATE: take the write lock first (a read that turns into a write can fail at once when another process wrote).
       return db.transaction(() => {
         const lease = db.prepare("SELECT owner, until FROM leases WHERE run_id = ?").get(runId) as
           | { owner: string; until: number }
@@ -82,7 +83,7 @@ export function sqliteStore(path: string): RunStore {
           "INSERT INTO leases (run_id, owner, until) VALUES (?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET owner = excluded.owner, until = excluded.until",
         ).run(runId, owner, now + ttlMs);
         return true;
-      })();
+      }).immediate();
     },
     async release(runId, owner) {
       conn().prepare("DELETE FROM leases WHERE run_id = ? AND owner = ?").run(runId, owner);
@@ -96,6 +97,7 @@ export function sqliteStore(path: string): RunStore {
 
 function appendNow(db: Database, runId: string, records: readonly CheckpointRecord[]): void {
   if (records.length === 0) return;
+  // IMMEDIATE: take the write lock first (a read that turns into a write can fail at once when another process wrote).
   db.transaction(() => {
     const row = db.prepare("SELECT next_seq FROM runs WHERE run_id = ?").get(runId) as { next_seq: number } | undefined;
     let seq = row?.next_seq ?? 0;
@@ -105,5 +107,5 @@ function appendNow(db: Database, runId: string, records: readonly CheckpointReco
     db.prepare(
       "INSERT INTO runs (run_id, last_kind, updated_at, next_seq) VALUES (?, ?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET last_kind = excluded.last_kind, updated_at = excluded.updated_at, next_seq = excluded.next_seq",
     ).run(runId, last.kind, last.at, seq);
-  })();
+  }).immediate();
 }

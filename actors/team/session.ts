@@ -8,6 +8,7 @@ import { EventEmitter } from "eventemitter3";
 import type { ActorRefFrom, AnyActorLogic, AnyActorRef } from "xstate";
 import { address } from "../../machines/addresses.js";
 import type { AgentInfo, SupervisorInput } from "../../machines/team/context.js";
+import type { CheckpointEvent } from "../../machines/team/plan.js";
 import type { RunRequest } from "../../machines/team/protocol.js";
 import { supervisorMachine } from "../../machines/team/supervisor.js";
 import type { RetryOptions } from "../../src/agent/retry.js";
@@ -20,12 +21,16 @@ import type { OutputSchema } from "../../src/options/types.js";
 import type { HandoffFilter } from "../../src/policies/handoffFilters.js";
 import type { Provider } from "../../src/providers/types.js";
 import type { ModelUsage, RunResult } from "../../src/result.js";
+import { foldRecords, type RunCheckpoint } from "../../src/store/fold.js";
+import { checkDecisions } from "../../src/store/resume.js";
+import type { RunStore } from "../../src/store/types.js";
 import { buildResult, newRunState } from "../../src/team/runState.js";
 import { SNAPSHOT_VERSION, type TeamSnapshot } from "../../src/team/snapshot.js";
 import type { Tool } from "../../src/tools/defineTool.js";
 import type { ToolEntry } from "../../src/tools/toolEntry.js";
 import { userMessage } from "../../src/transcript/index.js";
 import type { Clock } from "../shared/clock.js";
+import type { Lease, Leases } from "../store/leases.js";
 import { localTools } from "../tools/localTools.js";
 import { type CallbacksInput, callbacks } from "./callbacks.js";
 import { eventChannel } from "./eventChannel.js";
@@ -40,11 +45,28 @@ export interface TeamHost {
   mcpTools(specs: readonly McpServerSpec[], signal?: AbortSignal): Promise<ToolEntry[]>;
   retry: RetryOptions;
   clock: Clock;
+  /** Where runs are written down (checkpoints), and the runs this Runner holds in it. */
+  store: RunStore;
+  leases: Leases;
   /** A new run id (unique for the Runner's life, and beyond). */
   newRunId(): string;
   /** A team id unique within the Runner's actor system (it is part of systemIds). */
   nextTeamId(): string;
   forget(session: TeamSession): void;
+}
+
+/** What a resume brings to the session: the run's state, what the supervisor is told, the run's lease. */
+interface Resume {
+  state: RunCheckpoint;
+  request: NonNullable<RunRequest["resume"]>;
+  lease: Lease;
+}
+
+/** Decisions on the calls that wait for a person, and the signal of the resumed run. */
+export interface ResumeDecisions {
+  approve: string[];
+  reject: Array<{ id: string; message: string }>;
+  signal?: AbortSignal;
 }
 
 interface Totals {
@@ -71,7 +93,7 @@ const localKey = (owner: string | undefined, tool: Tool) => (owner === undefined
 
 /** The event that ends a run. */
 function isLast(event: RunEvent): boolean {
-  return event.type === "run.finished" || event.type === "run.failed";
+  return event.type === "run.finished" || event.type === "run.failed" || event.type === "run.interrupted";
 }
 
 /** `promise`, or a rejection as soon as `signal` aborts (its listener removed either way). */
@@ -97,6 +119,11 @@ export class TeamSession {
   #queue: Promise<unknown> = Promise.resolve();
   #current: { runId: string; cancel: () => void } | undefined;
   #stopped = false;
+  /** Checkpoint writes still to commit (a store that commits later), in order. */
+  #writes: Promise<void> = Promise.resolve();
+  /** Why the run in flight could not be written down, if it could not. */
+  #writeError: ErrorData | undefined;
+  #interrupted: string | undefined;
   /** Aborted when the team stops: a start still waiting for MCP servers gives up. */
   readonly #lifetime = new AbortController();
   #totals: Totals;
@@ -223,12 +250,16 @@ export class TeamSession {
           toolTimeoutMs: checked.toolTimeoutMs,
           samplingModel: checked.samplingModel,
           strictSettings: checked.strictSettings,
+          answers: this.#host.store.durable ? (this.#host.store.commitsLater ? "await" : "write") : undefined,
           ...(restored ? { transcript: restored.transcript } : {}),
           ...(active ? { active } : {}),
         };
         const supervisor = this.#host.spawn(supervisorMachine, address.team(this.id), input) as ActorRefFrom<typeof supervisorMachine>;
         this.#supervisor = supervisor;
-        supervisor.on("*", (event) => this.#deliver(event as RunEvent));
+        supervisor.on("*", (event) => {
+          if (event.type === "checkpoint") this.#checkpoint(event as CheckpointEvent);
+          else this.#deliver(event as RunEvent);
+        });
       })();
     }
     await this.#starting;
@@ -262,8 +293,8 @@ export class TeamSession {
     if (this.#stream) start(eventChannel, address.events(this.id), { teamId: this.id, deliver: (event: RunEvent) => this.#deliver(event) });
   }
 
-  async #runNow(run: CheckedRun, fresh: boolean): Promise<RunResult<unknown>> {
-    const runId = this.#host.newRunId();
+  async #runNow(run: CheckedRun, fresh: boolean, resume?: Resume): Promise<RunResult<unknown>> {
+    const runId = resume?.state.runId ?? this.#host.newRunId();
     const { signal } = run;
     if (this.#stopped) return this.#settleEarly(runId, run, { code: "CLOSED", message: `Team ${this.id} is stopped.` });
     if (signal?.aborted) return this.#settleEarly(runId, run, { code: "CANCELLED", message: "The run was cancelled before it started." });
@@ -279,19 +310,35 @@ export class TeamSession {
     }
     if (this.#stopped) return this.#settleEarly(runId, run, { code: "CLOSED", message: `Team ${this.id} is stopped.` });
     if (signal?.aborted) return this.#settleEarly(runId, run, { code: "CANCELLED", message: "The run was cancelled before it started." });
-    return new Promise<RunResult<unknown>>((resolve, reject) => {
+    // The run is this process's while it runs: a resume elsewhere is refused until it ends.
+    const lease = resume ? resume.lease : await this.#host.leases.take(runId);
+    if (!lease) {
+      const message = `Run ${runId} is running elsewhere.`;
+      return this.#settleEarly(runId, run, { code: "RESUME_MISMATCH", message });
+    }
+    const ended = new Promise<RunResult<unknown>>((resolve, reject) => {
+      const settled = (settle: () => void) => {
+        done();
+        // Every record of the run is committed before the caller hears how it ended.
+        void this.#writes.then(settle, settle);
+      };
       const subscriptions = [
         supervisor.on("run.finished", (event) => {
           if (event.runId !== runId) return;
-          done();
           this.#account(event.result);
-          resolve(event.result);
+          settled(() => resolve(event.result));
+        }),
+        supervisor.on("run.interrupted", (event) => {
+          if (event.runId !== runId) return;
+          this.#account(event.result);
+          this.#interrupted = runId;
+          settled(() => resolve(event.result));
         }),
         supervisor.on("run.failed", (event) => {
           if (event.runId !== runId) return;
-          done();
           this.#account(event.partial);
-          reject(new BatonError(event.error.code, event.error.message, { details: event.error.details ?? {}, partial: event.partial }));
+          const error = this.#writeError ?? event.error;
+          settled(() => reject(new BatonError(error.code, error.message, { details: error.details ?? {}, partial: event.partial })));
         }),
       ];
       // A bug in a machine stops the supervisor: never hang on it.
@@ -312,14 +359,87 @@ export class TeamSession {
         this.#current = undefined;
       };
       this.#current = { runId, cancel };
+      this.#writeError = undefined;
       signal?.addEventListener("abort", cancel, { once: true });
       const request: RunRequest = { type: "RUN", runId, input: run.input, at: this.#host.clock.now() };
       if (run.messages) request.messages = run.messages;
       if (run.maxSteps !== undefined) request.maxSteps = run.maxSteps;
       if (run.maxHandoffs !== undefined) request.maxHandoffs = run.maxHandoffs;
       if (fresh) request.fresh = true;
+      if (run.origin) request.origin = run.origin;
+      if (resume) request.resume = resume.request;
       supervisor.send(request);
     });
+    try {
+      return await ended;
+    } finally {
+      lease.release();
+    }
+  }
+
+  /**
+   * Checkpoint records go to the store in order. A store that commits later is waited on (its
+   * writes are chained); when asked, the agent waiting on an answer hears it is committed. A
+   * write that fails ends the run: it must not go on unrecorded.
+   */
+  #checkpoint(event: CheckpointEvent): void {
+    const fail = (error: unknown) => {
+      const data: ErrorData = {
+        code: "STORE_ERROR",
+        message: `The run's store could not write a checkpoint: ${error instanceof Error ? error.message : String(error)}`,
+      };
+      this.#writeError ??= data;
+      if (this.#current?.runId === event.runId) this.#supervisor?.send({ type: "RUN.ABORT", error: data, at: this.#host.clock.now() });
+    };
+    const committed = () => {
+      if (event.ack) this.#supervisor?.send({ type: "CHECKPOINT.COMMITTED", agent: event.ack });
+    };
+    try {
+      const written = this.#host.store.append(event.runId, event.records);
+      if (written && typeof (written as Promise<void>).then === "function") {
+        this.#writes = this.#writes.then(() => written).then(committed, fail);
+      } else committed();
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  /** Continues a run from its checkpoints on this team (runner.resume, team.resume). */
+  resume(state: RunCheckpoint, decisions: ResumeDecisions, lease: Lease): Promise<RunResult<unknown>> {
+    if (this.#stopped) return Promise.reject(new BatonError("CLOSED", `Team ${this.id} is stopped; create a new team to run more tasks.`));
+    const request: RunRequest["resume"] = {
+      run: state.run,
+      transcript: state.transcript,
+      active: state.active,
+      approved: decisions.approve,
+      rejected: decisions.reject,
+    };
+    if (state.pending) request.pending = state.pending;
+    const run: CheckedRun = {
+      input: state.run.input,
+      messages: undefined,
+      maxSteps: undefined,
+      maxHandoffs: undefined,
+      signal: decisions.signal,
+    };
+    const next = this.#queue.then(() => this.#runNow(run, false, { state, request, lease }));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Continues this team's last interrupted run with a person's decisions (team.resume). */
+  async resumeInterrupted(options: unknown): Promise<RunResult<unknown>> {
+    const runId = this.#interrupted;
+    if (!runId) throw new BatonError("INVALID_OPTIONS", `Team ${this.id} has no interrupted run to resume.`);
+    const records = await this.#host.store.load(runId);
+    if (!records) throw new BatonError("RESUME_MISMATCH", `Run ${runId} is no longer in the store.`);
+    const state = foldRecords(records);
+    if (state.status === "finished") return state.result!;
+    const decisions = checkDecisions(options ?? {}, state);
+    const lease = await this.#host.leases.take(runId);
+    if (!lease) throw new BatonError("RESUME_MISMATCH", `Run ${runId} is running elsewhere.`);
+    this.#interrupted = undefined;
+    return this.resume(state, decisions, lease);
   }
 
   /** A run that ends before the team could take it (cancelled, closed): the same events and error as one that ends later. */
@@ -361,7 +481,7 @@ export class TeamSession {
       this.#emitter.emit(event.type, event as never);
     } catch (error) {
       const current = this.#current;
-      const last = event.type === "run.finished" || event.type === "run.failed";
+      const last = isLast(event);
       if (last || !current || current.runId !== event.runId) {
         queueMicrotask(() => {
           throw error;

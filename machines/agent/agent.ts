@@ -21,27 +21,37 @@ import type {
   FailedMessage,
   GrantMessage,
   ProgressMessage,
+  StepCommittedMessage,
   StepReport,
   TaskMessage,
 } from "../team/protocol.js";
 import type { ToolCallEvent, ToolResultEvent } from "../tools/protocol.js";
 import { type AgentConfig, type AgentContext, type AgentInput, callIdOf, stepOf } from "./context.js";
-import { failedReport, requestInput, stepReport, withStep } from "./report.js";
+import { failedReport, pendingStep, requestInput, responseOf, settledOutcomes, stepReport, withStep } from "./report.js";
 
-type AgentEvent = TaskMessage | GrantMessage | DenyMessage | AgentCancelMessage | ToolResultEvent | ProviderAnswerEvent;
+type AgentEvent =
+  | TaskMessage
+  | GrantMessage
+  | DenyMessage
+  | AgentCancelMessage
+  | StepCommittedMessage
+  | ToolResultEvent
+  | ProviderAnswerEvent;
 
 const allAnswered = ({ context }: { context: AgentContext }) => Object.keys(context.pending).length === 0;
 
 /** A fresh step: no answer, no calls, no attempts yet. */
-const freshStep: Pick<AgentContext, "response" | "attempt" | "plans" | "outcomes" | "pending" | "stepStartedAt" | "lastError"> = {
-  response: undefined,
-  attempt: 0,
-  plans: [],
-  outcomes: {},
-  pending: {},
-  stepStartedAt: 0,
-  lastError: undefined,
-};
+const freshStep: Pick<AgentContext, "response" | "attempt" | "plans" | "outcomes" | "pending" | "waiting" | "stepStartedAt" | "lastError"> =
+  {
+    response: undefined,
+    attempt: 0,
+    plans: [],
+    outcomes: {},
+    pending: {},
+    waiting: [],
+    stepStartedAt: 0,
+    lastError: undefined,
+  };
 
 function progress(context: AgentContext, event: ProgressMessage["event"]): { to: string; message: ProgressMessage } {
   return { to: address.events(context.config.teamId), message: { type: "PROGRESS", event } };
@@ -69,6 +79,9 @@ export const agentMachine = setup({
         stepIndex: 0,
         lastAt: Math.max(context.lastAt, e.at),
         ...freshStep,
+        resume: e.resume,
+        // A resumed step starts from the answer that was written down.
+        ...(e.resume ? { response: responseOf(e.resume.pending), stepStartedAt: e.at } : {}),
       };
     }),
     takeGrant: assign(({ event }) => ({ grant: (event as GrantMessage).grant, stepIndex: 0, ...freshStep })),
@@ -129,6 +142,7 @@ export const agentMachine = setup({
         samplingModel: config.samplingModel,
         toolTimeoutMs: config.toolTimeoutMs,
         seq: context.callSeq,
+        ...(context.resume ? { settled: settledOutcomes(context.resume), approved: new Set(context.resume.approved) } : {}),
       });
       // A call whose service is gone is answered at once (and announced with its result below).
       const sends: Array<[AnyActorRef, ToolCallEvent]> = [];
@@ -170,23 +184,41 @@ export const agentMachine = setup({
       }
       for (const [service, event] of sends) enqueue.sendTo(service, event);
       for (const d of dispatch.delegations) {
-        enqueue.sendParent({ type: "DELEGATE", callId: d.callId, from: config.name, to: d.to, task: d.task, at: context.lastAt });
+        enqueue.sendParent({
+          type: "DELEGATE",
+          callId: d.callId,
+          toolCallId: d.toolCallId,
+          from: config.name,
+          to: d.to,
+          task: d.task,
+          at: context.lastAt,
+        });
       }
-      enqueue.assign({ plans, pending: dispatch.pending, outcomes: dispatch.outcomes, callSeq: dispatch.seq });
+      enqueue.assign({ plans, pending: dispatch.pending, outcomes: dispatch.outcomes, callSeq: dispatch.seq, resume: undefined });
     }),
     storeToolResult: enqueueActions(({ context, event, enqueue, system }) => {
       const e = event as ToolResultEvent;
       const pending = context.pending[e.callId];
       if (!pending) return; // a late answer to a cancelled call
       const { [e.callId]: _, ...rest } = context.pending;
+      const plan = context.plans.find((p) => p.call.id === pending.callId);
+      if (e.needsApproval && !context.delegation && plan) {
+        // Waits for a person: the step ends interrupted once the other calls are answered.
+        const waiting = { id: plan.call.id, agent: context.config.name, tool: plan.call.name, args: plan.call.args };
+        enqueue.assign({ pending: rest, waiting: [...context.waiting, waiting], lastAt: Math.max(context.lastAt, e.at) });
+        return;
+      }
+      const content = e.needsApproval
+        ? `Error: ${plan?.call.name ?? "this tool"} needs a person's approval, which a delegated subtask cannot wait for. Do without it or say so in your answer.`
+        : e.content;
+      const isError = e.needsApproval ? true : e.isError;
       enqueue.assign({
         pending: rest,
-        outcomes: extend(context.outcomes, { [pending.callId]: { content: e.content, isError: e.isError, ms: e.ms } }),
+        outcomes: extend(context.outcomes, { [pending.callId]: { content, isError, ms: e.ms } }),
         lastAt: Math.max(context.lastAt, e.at),
       });
       const channel = context.config.stream ? actorAt(system, address.events(context.config.teamId)) : undefined;
       if (!channel) return;
-      const plan = context.plans.find((p) => p.call.id === pending.callId);
       const source = plan?.kind === "service" ? plan.entry.source : "agent";
       const { message } = progress(context, {
         type: "tool.result",
@@ -196,8 +228,8 @@ export const agentMachine = setup({
         step: stepOf(context),
         callId: pending.callId,
         name: plan?.call.name ?? "",
-        content: e.content,
-        isError: e.isError,
+        content,
+        isError,
         ms: e.ms,
         source,
       });
@@ -228,6 +260,19 @@ export const agentMachine = setup({
         at: context.lastAt,
       };
     }),
+    /** The answer is written down before its tools run (durable runs). */
+    reportAnswer: sendParent(({ context }) => ({
+      type: "STEP.ANSWERED",
+      agent: context.config.name,
+      pending: pendingStep(context),
+      at: context.lastAt,
+    })),
+    reportInterrupt: sendParent(({ context }) => ({
+      type: "STEP.INTERRUPT",
+      agent: context.config.name,
+      pending: pendingStep(context),
+      at: context.lastAt,
+    })),
     reportFinal: sendParent(({ context }) => ({
       type: "FINAL",
       agent: context.config.name,
@@ -285,6 +330,11 @@ export const agentMachine = setup({
     allAnswered,
     handingOff: ({ context }) => context.plans.some((p) => p.kind === "transfer"),
     grantCoversMore: ({ context }) => context.grant !== undefined && context.stepIndex + 1 < context.grant.steps,
+    hasResume: ({ event }) => event.type === "TASK" && event.resume !== undefined,
+    waitingForApproval: ({ context }) => context.waiting.length > 0,
+    /** Answers go to the store before their tools run; `await`: and the agent waits to hear they are committed. */
+    answersWritten: ({ context }) => context.grant?.checkpoint === "write" && context.delegation === undefined,
+    answersAwaited: ({ context }) => context.grant?.checkpoint === "await" && context.delegation === undefined,
   },
 }).createMachine({
   id: "agent",
@@ -324,6 +374,8 @@ export const agentMachine = setup({
       plans: [],
       pending: {},
       outcomes: {},
+      waiting: [],
+      resume: undefined,
       callSeq: 0,
     } satisfies EveryKeyOf<AgentContext>;
     return { ...context };
@@ -339,6 +391,7 @@ export const agentMachine = setup({
       entry: assign({ transcript: [], response: undefined, grant: undefined }),
       on: {
         TASK: [
+          { guard: "hasResume", target: "runningTools", actions: "takeTask" },
           { guard: "hasGrant", target: "calling", actions: "takeTask" },
           { target: "requesting", actions: ["takeTask", "requestStep"] },
         ],
@@ -356,6 +409,16 @@ export const agentMachine = setup({
         CANCEL: { target: "idle", actions: "abortModelCall" },
         // Decided on the answer itself, not in a state after it: one microstep less per step.
         "CALL.DONE": [
+          {
+            guard: and(["currentCall", "answerHasToolCalls", "answersAwaited"]),
+            target: "committing",
+            actions: ["storeResponse", "reportAnswer"],
+          },
+          {
+            guard: and(["currentCall", "answerHasToolCalls", "answersWritten"]),
+            target: "runningTools",
+            actions: ["storeResponse", "reportAnswer"],
+          },
           { guard: and(["currentCall", "answerHasToolCalls"]), target: "runningTools", actions: "storeResponse" },
           { guard: and(["currentCall", "answerUnusable"]), target: "idle", actions: ["storeResponse", "reportUnusable"] },
           { guard: "currentCall", target: "idle", actions: ["storeResponse", "reportFinal"] },
@@ -372,9 +435,14 @@ export const agentMachine = setup({
     backoff: {
       after: { backoff: "calling" },
     },
+    /** The answer goes to a store that commits later: its tools wait until it is committed. */
+    committing: {
+      on: { "STEP.COMMITTED": { target: "runningTools" } },
+    },
     runningTools: {
       entry: "dispatchToolCalls",
       always: [
+        { guard: and(["allAnswered", "waitingForApproval"]), target: "idle", actions: "reportInterrupt" },
         { guard: and(["allAnswered", "handingOff"]), target: "idle", actions: "reportHandoff" },
         { guard: and(["allAnswered", "grantCoversMore"]), target: "calling", actions: "reportAndGoOn" },
         { guard: "allAnswered", target: "requesting", actions: "reportAndRequest" },

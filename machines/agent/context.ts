@@ -3,6 +3,7 @@ import type { CallOutcome, CallPlan } from "../../src/agent/toolPlan.js";
 import type { ErrorData } from "../../src/errors.js";
 import type { ModelRef } from "../../src/models/modelRef.js";
 import type { ModelResponse, ToolSpec } from "../../src/providers/types.js";
+import type { Interruption } from "../../src/result.js";
 import type { HandoffMode, HandoffPeer, HandoffTarget } from "../../src/tools/handoffTools.js";
 import type { Message } from "../../src/transcript/index.js";
 import type { Grant, TaskMessage } from "../team/protocol.js";
@@ -58,6 +59,10 @@ export interface AgentContext {
   /** Tool calls waiting for a result, by correlation id. */
   pending: Record<string, { callId: string; service: string | undefined }>;
   outcomes: Record<string, CallOutcome>;
+  /** Calls of this step that wait for a person's approval. */
+  waiting: Interruption[];
+  /** The step to finish first (a resumed run): settled results and decisions on waiting calls. */
+  resume: TaskMessage["resume"];
   callSeq: number;
 }
 

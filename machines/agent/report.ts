@@ -1,9 +1,12 @@
 /** What an agent's model call is made of, and the reports it sends its supervisor (pure). */
 import { prepareRequest, type RequestInput } from "../../src/agent/request.js";
-import { assembleStep, failedStep, type StepAuthor } from "../../src/agent/step.js";
+import { assembleStep, assistantMessage, failedStep, type StepAuthor } from "../../src/agent/step.js";
+import type { CallOutcome } from "../../src/agent/toolPlan.js";
 import type { ErrorData } from "../../src/errors.js";
+import type { ModelResponse } from "../../src/providers/types.js";
 import type { RunWarning } from "../../src/result.js";
-import type { Message } from "../../src/transcript/index.js";
+import type { PendingStep } from "../../src/store/records.js";
+import { type Message, toolMessage } from "../../src/transcript/index.js";
 import type { StepReport } from "../team/protocol.js";
 import { type AgentContext, stepOf } from "./context.js";
 
@@ -57,6 +60,52 @@ export function failedReport(context: AgentContext, error: ErrorData): StepRepor
     record: failedStep(stepOf(context), authorOf(context), error, stepMs(context), context.response?.usage),
     messages: [],
   });
+}
+
+/**
+ * The step as it stands with calls unsettled: its answer, the results so far, and what waits
+ * for a person. Written down (durable runs) and handed to the resume that finishes it.
+ */
+export function pendingStep(context: AgentContext): PendingStep {
+  const response = context.response!;
+  const results: PendingStep["results"] = {};
+  for (const plan of context.plans) {
+    const outcome = context.outcomes[plan.call.id];
+    if (outcome) results[plan.call.id] = toolMessage(plan.call, outcome.content, outcome.isError);
+  }
+  return {
+    agent: context.config.name,
+    step: stepOf(context),
+    message: assistantMessage(authorOf(context), response),
+    usage: response.usage,
+    stopReason: response.stopReason,
+    results,
+    waiting: context.waiting,
+  };
+}
+
+/** The model answer a pending step was written with (a resumed run finishes it without asking again). */
+export function responseOf(pending: PendingStep): ModelResponse {
+  const response: ModelResponse = {
+    text: pending.message.content,
+    toolCalls: pending.message.toolCalls ?? [],
+    usage: pending.usage,
+    stopReason: pending.stopReason === "error" ? "tool_calls" : pending.stopReason,
+  };
+  if (pending.message.meta?.providerParts?.length) response.providerParts = pending.message.meta.providerParts;
+  return response;
+}
+
+/** Outcomes a resumed step starts with: results settled before, and the refusals a person gave. */
+export function settledOutcomes(resume: NonNullable<AgentContext["resume"]>): Record<string, CallOutcome> {
+  const settled: Record<string, CallOutcome> = {};
+  for (const [id, message] of Object.entries(resume.pending.results)) {
+    settled[id] = { content: message.content, isError: message.isError === true, ms: 0 };
+  }
+  for (const { id, message } of resume.rejected) {
+    settled[id] = { content: `Rejected by a person: ${message || "not approved"}`, isError: true, ms: 0 };
+  }
+  return settled;
 }
 
 /** The transcript with a finished step added (what the agent has seen from now on). */

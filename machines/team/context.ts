@@ -50,6 +50,11 @@ export interface SupervisorInput {
   toolTimeoutMs: number | undefined;
   samplingModel: string;
   strictSettings: boolean;
+  /**
+   * The store keeps each model answer before its tools run (durable stores): `write` when the
+   * store commits as it is told, `await` when it commits later (the agent waits to hear).
+   */
+  answers: "write" | "await" | undefined;
   /** Restored state (team snapshots). */
   transcript?: readonly Message[];
   active?: string;
@@ -60,6 +65,8 @@ export type SupervisorConfig = Omit<SupervisorInput, "transcript" | "active">;
 /** A delegated subtask in flight, keyed by the agent doing it. */
 export interface Delegation {
   callId: string;
+  /** The caller's tool call id (its result is written down under it). */
+  toolCallId: string;
   caller: string;
   started: number;
 }

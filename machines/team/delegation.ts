@@ -1,10 +1,12 @@
 /** Delegations (`ask_<agent>`): a subtask runs on the target agent and comes back to the caller as a tool result. */
-import { userMessage } from "../../src/transcript/index.js";
+import { delegateToolName } from "../../src/tools/handoffTools.js";
+import { toolMessage, userMessage } from "../../src/transcript/index.js";
 import { extend } from "../../src/util/extend.js";
 import { address } from "../addresses.js";
 import type { SupervisorContext } from "./context.js";
 import { delegateGrant } from "./grants.js";
 import { after, merge, type Plan } from "./plan.js";
+import { record } from "./records.js";
 import type { DelegateMessage, DelegationAnswer, FailedMessage, FinalMessage } from "./protocol.js";
 
 function answer(context: SupervisorContext, caller: string, result: Omit<DelegationAnswer, "type">): Plan {
@@ -36,7 +38,9 @@ function runDelegation(context: SupervisorContext, e: DelegateMessage): Plan {
     });
   }
   const begun: Plan = {
-    assign: { delegations: extend(context.delegations, { [e.to]: { callId: e.callId, caller: e.from, started: e.at } }) },
+    assign: {
+      delegations: extend(context.delegations, { [e.to]: { callId: e.callId, toolCallId: e.toolCallId, caller: e.from, started: e.at } }),
+    },
   };
   const { grant, plan } = delegateGrant(after(context, begun), e.to, e.from);
   return merge(begun, plan, {
@@ -88,7 +92,13 @@ export function answerDelegation(context: SupervisorContext, e: FinalMessage | F
   if (!delegation) return {};
   const { [e.agent]: _, ...rest } = context.delegations;
   const ms = Math.max(0, e.at - delegation.started);
-  const ended: Plan = { assign: { delegations: rest } };
+  const content = e.type === "FINAL" ? e.output : `Error: ${e.agent} failed on the subtask: ${e.error.message}`;
+  // Written down at once: a resume finishes the caller's step with it instead of asking again.
+  const settled = toolMessage({ id: delegation.toolCallId, name: delegateToolName(e.agent) }, content, e.type !== "FINAL");
+  const ended: Plan = {
+    assign: { delegations: rest },
+    checkpoint: [record("settled", e.at, { agent: delegation.caller, message: settled })],
+  };
   const reply =
     e.type === "FINAL"
       ? answer(context, delegation.caller, { callId: delegation.callId, content: e.output, isError: false, ms, at: e.at })

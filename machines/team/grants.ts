@@ -34,16 +34,25 @@ function grantOf(
   maxSteps: number,
   note: string | undefined,
 ): Grant {
-  return buildGrant({
-    decision,
-    model: agent.model,
-    instructions: [context.config.instructions, agent.instructions],
-    note,
-    tools: agent.tools,
-    output: agent.output,
-    step: context.run!.granted + 1,
-    steps: grantSteps(context, maxSteps),
-  });
+  return withCheckpoint(
+    context,
+    buildGrant({
+      decision,
+      model: agent.model,
+      instructions: [context.config.instructions, agent.instructions],
+      note,
+      tools: agent.tools,
+      output: agent.output,
+      step: context.run!.granted + 1,
+      steps: grantSteps(context, maxSteps),
+    }),
+  );
+}
+
+/** A grant to the agent holding the task writes its answers down first when the store is durable. */
+export function withCheckpoint(context: SupervisorContext, grant: Grant): Grant {
+  if (context.config.answers) grant.checkpoint = context.config.answers;
+  return grant;
 }
 
 /** Counts the step a grant starts and tells the listeners. */

@@ -1,6 +1,7 @@
 /** A run's start, the steps it records, and its end (finished or failed). */
 import type { ErrorData } from "../../src/errors.js";
 import type { RunStatus } from "../../src/result.js";
+import type { PendingStep } from "../../src/store/records.js";
 import { buildResult, newRunState, newWarnings, recordStep } from "../../src/team/runState.js";
 import { repairTranscript, userMessage } from "../../src/transcript/index.js";
 import { extend } from "../../src/util/extend.js";
@@ -9,6 +10,7 @@ import { agentInfo, type SupervisorContext } from "./context.js";
 import { activeGrant, plainVerdict } from "./grants.js";
 import { after, merge, type Plan } from "./plan.js";
 import type { RunRequest, StepReport, TaskMessage } from "./protocol.js";
+import { originOf, record } from "./records.js";
 
 /** A new run: its state, its transcript, the run.started event and the TASK for the active agent. */
 export function startRun(context: SupervisorContext, event: RunRequest): Plan {
@@ -16,7 +18,9 @@ export function startRun(context: SupervisorContext, event: RunRequest): Plan {
   const run = newRunState(event.runId, event.input, event.maxSteps ?? config.maxSteps, event.maxHandoffs ?? config.maxHandoffs, event.at);
   const earlier = event.fresh ? [] : context.transcript;
   const active = event.fresh ? config.start : context.active;
-  const transcript = [...earlier, ...(event.messages ?? []), userMessage(event.input)];
+  // A blank input only continues the earlier messages (options refuse it without them).
+  const blank = typeof event.input === "string" && event.input.trim() === "";
+  const transcript = [...earlier, ...(event.messages ?? []), ...(blank ? [] : [userMessage(event.input)])];
   const agent = agentInfo(context, active);
   const begin: Plan = {
     assign: {
@@ -28,6 +32,15 @@ export function startRun(context: SupervisorContext, event: RunRequest): Plan {
       failure: undefined,
       oneOff: event.fresh === true,
     },
+    checkpoint: [
+      record("started", event.at, {
+        runId: run.runId,
+        origin: originOf(context, event, active, run.maxSteps, run.maxHandoffs),
+        input: event.input,
+        messages: [...(event.messages ?? [])],
+        transcript,
+      }),
+    ],
     emit: [
       {
         type: "run.started",
@@ -76,17 +89,20 @@ export function task(
  * A finished step: counted, its warnings reported once, and (for the agent holding the task)
  * its messages added to the transcript. A delegate's messages stay in its own context.
  */
-export function recordReport(context: SupervisorContext, report: StepReport | undefined, intoTranscript: boolean): Plan {
+export function recordReport(context: SupervisorContext, report: StepReport | undefined, intoTranscript: boolean, at: number): Plan {
   if (!report) return {};
   const run = context.run!;
   const fresh = newWarnings(run, report.warnings);
   const counted = recordStep(run, report.record);
   const tag = { runId: run.runId, teamId: context.config.teamId };
+  const step = record("step", at, { record: report.record, messages: report.messages, intoTranscript });
+  if (fresh.length && step.kind === "step") step.warnings = fresh;
   return {
     assign: {
       run: fresh.length ? extend(counted, { warnings: [...run.warnings, ...fresh] }) : counted,
       ...(intoTranscript ? { transcript: [...context.transcript, ...report.messages] } : {}),
     },
+    checkpoint: [step],
     emit: [
       ...fresh.map((w) => ({ type: "warning" as const, ...tag, ...w })),
       {
@@ -127,7 +143,28 @@ export function finishRun(
   const result = buildResult(run, context.transcript, params.status, last, at, params.reason);
   return {
     assign: afterRun(context),
+    checkpoint: [record("finished", at, { result })],
     emit: [{ type: "run.finished", runId: run.runId, teamId: context.config.teamId, result }],
+  };
+}
+
+/**
+ * A step has calls that wait for a person: the run stops here, interrupted. Its other calls
+ * have run; what they returned and what waits are written down for the resume.
+ */
+export function interruptRun(context: SupervisorContext, pending: PendingStep, at: number): Plan {
+  const run = context.run!;
+  const last = { agent: context.active, model: agentInfo(context, context.active).model.id };
+  const result = buildResult(run, context.transcript, "interrupted", last, at, `${pending.waiting.length} tool call(s) wait for approval`);
+  result.interruptions = pending.waiting;
+  const tag = { runId: run.runId, teamId: context.config.teamId };
+  return {
+    assign: afterRun(context),
+    checkpoint: [record("interrupted", at, { pending, result })],
+    emit: [
+      ...pending.waiting.map((w) => ({ type: "approval.requested" as const, ...tag, ...w })),
+      { type: "run.interrupted", ...tag, result },
+    ],
   };
 }
 
@@ -138,6 +175,7 @@ export function failRun(context: SupervisorContext, error: ErrorData, at: number
   const partial = buildResult(run, context.transcript, "stopped", last, at, error.message);
   return {
     assign: afterRun(context),
+    checkpoint: [record("failed", at, { error, partial })],
     emit: [{ type: "run.failed", runId: run.runId, teamId: context.config.teamId, error, partial }],
     send: context.config.agents.map((a) => ({ to: address.agent(context.config.teamId, a.name), event: { type: "CANCEL" } })),
   };

@@ -5,6 +5,7 @@ import { address } from "../addresses.js";
 import type { SupervisorContext } from "./context.js";
 import { task } from "./lifecycle.js";
 import { after, merge, type Plan } from "./plan.js";
+import { record } from "./records.js";
 
 /** Asks the callbacks actor (which holds the zod schemas) whether the final text matches. */
 export function checkOutput(context: SupervisorContext, agent: string, text: string): Plan {
@@ -27,8 +28,12 @@ export function repairMessage(issues: readonly string[]): string {
 /** One more turn for the final agent, with what was wrong. */
 export function repairTurn(context: SupervisorContext, issues: readonly string[], at: number): Plan {
   const run = context.run!;
-  const transcript = [...context.transcript, userMessage(repairMessage(issues))];
-  const repaired: Plan = { assign: { transcript, run: extend(run, { outputRepairs: run.outputRepairs + 1 }) } };
+  const message = userMessage(repairMessage(issues));
+  const transcript = [...context.transcript, message];
+  const repaired: Plan = {
+    assign: { transcript, run: extend(run, { outputRepairs: run.outputRepairs + 1 }) },
+    checkpoint: [record("appended", at, { messages: [message] })],
+  };
   return merge(repaired, task(after(context, repaired), context.active, transcript, at));
 }
 

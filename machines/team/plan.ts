@@ -13,6 +13,8 @@ export interface Plan {
   assign?: Partial<SupervisorContext>;
   /** Records for the run's store, written before the plan's events go out. */
   checkpoint?: CheckpointRecord[];
+  /** The agent to tell when the records are committed (STEP.COMMITTED), for a store that commits later. */
+  ack?: string;
   emit?: RunEvent[];
   send?: Array<{ to: string; event: AnyEventObject }>;
 }
@@ -29,10 +31,11 @@ export interface CheckpointEvent {
 export type SupervisorEmitted = RunEvent | CheckpointEvent;
 
 export function merge(...plans: Plan[]): Plan {
-  const out: Required<Plan> = { assign: {}, checkpoint: [], emit: [], send: [] };
+  const out: Required<Omit<Plan, "ack">> & Plan = { assign: {}, checkpoint: [], emit: [], send: [] };
   for (const plan of plans) {
     if (plan.assign) Object.assign(out.assign, plan.assign);
     if (plan.checkpoint) out.checkpoint.push(...plan.checkpoint);
+    if (plan.ack) out.ack = plan.ack;
     if (plan.emit) out.emit.push(...plan.emit);
     if (plan.send) out.send.push(...plan.send);
   }
@@ -53,7 +56,11 @@ export interface Enqueuer {
 
 export function applyPlan(enqueue: Enqueuer, system: AnySystem, plan: Plan, runId?: string): void {
   if (plan.assign) enqueue.assign(plan.assign);
-  if (plan.checkpoint?.length && runId) enqueue.emit({ type: "checkpoint", runId, records: plan.checkpoint });
+  if (plan.checkpoint?.length && runId) {
+    const event: CheckpointEvent = { type: "checkpoint", runId, records: plan.checkpoint };
+    if (plan.ack) event.ack = plan.ack;
+    enqueue.emit(event);
+  }
   for (const event of plan.emit ?? []) enqueue.emit(event);
   for (const { to, event } of plan.send ?? []) {
     const ref = actorAt(system, to);

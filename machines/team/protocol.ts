@@ -207,6 +207,8 @@ export interface FailedMessage {
 export interface DelegateMessage {
   type: "DELEGATE";
   callId: string;
+  /** The model's id for the `ask_<agent>` call (its answer is written down under it). */
+  toolCallId: string;
   from: string;
   to: string;
   task: string;

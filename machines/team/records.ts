@@ -12,7 +12,12 @@ export function record<K extends CheckpointRecord["kind"]>(kind: K, at: number, 
 /** What a run was started with, by name: a resume checks its definition against it. */
 export function originOf(context: SupervisorContext, event: RunRequest, active: string, maxSteps: number, maxHandoffs: number): RunOrigin {
   const origin: RunOrigin = {
-    agents: context.config.agents.map((a) => ({ name: a.name, model: a.model.id, tools: a.tools.map((t) => t.spec.name) })),
+    // Local tools by name: what a resume's definition must have again (MCP tools come from the servers).
+    agents: context.config.agents.map((a) => ({
+      name: a.name,
+      model: a.model.id,
+      tools: a.tools.filter((t) => t.source === "local").map((t) => t.spec.name),
+    })),
     start: active,
     maxSteps,
     maxHandoffs,

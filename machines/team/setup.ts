@@ -12,11 +12,12 @@ import { agentMachine } from "../agent/agent.js";
 import { agentInfo, isDelegate, type SupervisorContext, type SupervisorInput } from "./context.js";
 import { answerDelegation, grantDelegateStep, startDelegation } from "./delegation.js";
 import { nextStepStarted, plainVerdict, sendGrant, verdictFor } from "./grants.js";
-import { failRun, finishRun, recordReport, startRun } from "./lifecycle.js";
+import { failRun, finishRun, interruptRun, recordReport, startRun } from "./lifecycle.js";
 import { checkOutput, outputInvalidMessage, repairsLeft, repairTurn } from "./output.js";
 import { applyPlan, type Enqueuer, merge, type Plan, type SupervisorEmitted } from "./plan.js";
 import { policyContext } from "./policyContext.js";
 import type { SupervisorEvent } from "./protocol.js";
+import { answered, resumeRun } from "./resume.js";
 import { handoffLimitReached, handoffLimitReason, makeTransfer, sendTask } from "./transfer.js";
 
 type Verdict = ReturnType<typeof plainVerdict>;
@@ -58,7 +59,7 @@ function askPolicy(context: SupervisorContext, failure?: SupervisorContext["fail
 /** A plan built from the context after the report of the triggering message is recorded. */
 function withReport(context: SupervisorContext, event: SupervisorEvent, next: (context: SupervisorContext) => Plan): Plan {
   const agent = senderOf(event);
-  const recorded = recordReport(context, reportOf(event), agent !== undefined && !isDelegate(context, agent));
+  const recorded = recordReport(context, reportOf(event), agent !== undefined && !isDelegate(context, agent), eventAt(event));
   const after = recorded.assign ? { ...context, ...recorded.assign } : context;
   return merge(recorded, next(after));
 }
@@ -95,6 +96,14 @@ export const supervisorSetup = setup({
   actors: { agent: agentMachine },
   actions: {
     startRun: act((context, event) => (event.type === "RUN" ? startRun(context, event) : {})),
+    resumeRun: act((context, event) => (event.type === "RUN" ? resumeRun(context, event) : {})),
+    recordAnswer: act((context, event) => (event.type === "STEP.ANSWERED" ? answered(context, event) : {})),
+    forwardCommit: act((context, event) =>
+      event.type === "CHECKPOINT.COMMITTED"
+        ? { send: [{ to: address.agent(context.config.teamId, event.agent), event: { type: "STEP.COMMITTED" } }] }
+        : {},
+    ),
+    interrupt: act((context, event) => (event.type === "STEP.INTERRUPT" ? interruptRun(context, event.pending, event.at) : {})),
     recordStepAndGoOn: act((context, event) =>
       withReport(context, event, (c) => (event.type === "STEP.DONE" ? nextStepStarted(c, event.agent, event.done.record.step + 1) : {})),
     ),
@@ -209,6 +218,7 @@ export const supervisorSetup = setup({
       return agent !== undefined && isDelegate(context, agent);
     },
     policyFunction: ({ context }) => context.config.policyFunction,
+    isResume: ({ event }) => event.type === "RUN" && event.resume !== undefined,
     plainVerdictIs: ({ context }, params: { kind: Verdict["kind"] }) => plainVerdict(context, context.active).kind === params.kind,
     currentAsk: ({ context, event }) => "askId" in event && event.askId === context.askId,
     answerIs: ({ context, event }, params: { kind: Verdict["kind"] }) => answeredVerdict(context, event).kind === params.kind,

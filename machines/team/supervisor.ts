@@ -49,6 +49,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
       toolTimeoutMs: input.toolTimeoutMs,
       samplingModel: input.samplingModel,
       strictSettings: input.strictSettings,
+      answers: input.answers,
     } satisfies EveryKeyOf<SupervisorConfig>;
     const context = {
       config,
@@ -68,7 +69,12 @@ export const supervisorMachine = supervisorSetup.createMachine({
   initial: "idle",
   states: {
     idle: {
-      on: { RUN: { target: "running", actions: "startRun" } },
+      on: {
+        RUN: [
+          { guard: "isResume", target: "running", actions: "resumeRun" },
+          { target: "running", actions: "startRun" },
+        ],
+      },
     },
     running: {
       initial: "working",
@@ -76,6 +82,8 @@ export const supervisorMachine = supervisorSetup.createMachine({
         CANCEL: { target: "idle", actions: "fail" },
         "RUN.ABORT": { target: "idle", actions: "fail" },
         DELEGATE: { actions: "startDelegation" },
+        "STEP.ANSWERED": { guard: "fromActive", actions: "recordAnswer" },
+        "CHECKPOINT.COMMITTED": { actions: "forwardCommit" },
         "STEP.DONE": { actions: "recordStepAndGoOn" },
         // Delegates, in every state: the agent holding the task may be waiting on them.
         "STEP.REQUEST": [{ guard: "fromDelegate", actions: "grantDelegate" }, { actions: "denyNotYourTurn" }],
@@ -99,6 +107,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
               { actions: "denyNotYourTurn" },
             ],
             HANDOFF: { guard: "fromActive", target: "transferring", actions: "handOff" },
+            "STEP.INTERRUPT": { guard: "fromActive", target: "#supervisor.idle", actions: "interrupt" },
             FINAL: [
               { guard: "fromDelegate", actions: "answerDelegation" },
               { guard: and(["fromActive", "outputChecked"]), target: "checkingOutput", actions: "checkOutput" },

@@ -7,6 +7,7 @@ import { address } from "../addresses.js";
 import { agentInfo, type PendingTransfer, type SupervisorContext } from "./context.js";
 import { task } from "./lifecycle.js";
 import { after, merge, type Plan } from "./plan.js";
+import { record as checkpointRecord } from "./records.js";
 
 /** Every move counts toward maxHandoffs, whoever makes it. */
 export function handoffLimitReached(context: SupervisorContext): boolean {
@@ -37,6 +38,7 @@ export function makeTransfer(context: SupervisorContext, at: number): Plan {
       note: handoffNote(t.to, t.from, t.reason, t.task),
       failure: undefined,
     },
+    checkpoint: [checkpointRecord("handoff", at, { record, receiverProvider: receiver.model.provider })],
     emit: [{ type: "handoff", runId: run.runId, teamId: context.config.teamId, ...record }],
   };
   if (receiver.filtered) {

@@ -87,12 +87,14 @@ export interface Dispatcher {
   seq: number;
   /** Ids of calls a person approved (resuming an interrupted run). */
   approved?: ReadonlySet<string>;
+  /** Calls already answered before (a resumed step): not dispatched again. */
+  settled?: Readonly<Record<string, CallOutcome>>;
 }
 
 export interface Dispatch {
   /** TOOL.CALL messages, by the systemId of the service that owns the tool. */
   calls: Array<{ to: string; event: ToolCallEvent }>;
-  delegations: Array<{ callId: string; to: string; task: string }>;
+  delegations: Array<{ callId: string; toolCallId: string; to: string; task: string }>;
   /** Calls waiting for an answer, by correlation id. */
   pending: Record<string, { callId: string; service: string | undefined }>;
   /** Calls answered at once (bad arguments, unknown tools). */
@@ -109,6 +111,11 @@ export function dispatchToolCalls(plans: readonly CallPlan[], by: Dispatcher): D
   const out: Dispatch = { calls: [], delegations: [], pending: {}, outcomes: {}, seq: by.seq };
   for (const plan of plans) {
     if (plan.kind === "transfer") continue;
+    const settled = by.settled?.[plan.call.id];
+    if (settled) {
+      out.outcomes[plan.call.id] = settled;
+      continue;
+    }
     if (plan.kind === "error") {
       out.outcomes[plan.call.id] = { content: plan.content, isError: true, ms: 0 };
       continue;
@@ -116,7 +123,7 @@ export function dispatchToolCalls(plans: readonly CallPlan[], by: Dispatcher): D
     const correlationId = `${by.teamId}:${by.agent}#${++out.seq}`;
     if (plan.kind === "delegate") {
       out.pending[correlationId] = { callId: plan.call.id, service: undefined };
-      out.delegations.push({ callId: correlationId, to: plan.to, task: plan.task });
+      out.delegations.push({ callId: correlationId, toolCallId: plan.call.id, to: plan.to, task: plan.task });
       continue;
     }
     out.pending[correlationId] = { callId: plan.call.id, service: plan.entry.service };

@@ -10,6 +10,8 @@ export interface CheckedRun {
   maxSteps: number | undefined;
   maxHandoffs: number | undefined;
   signal: AbortSignal | undefined;
+  /** Written into the run's first checkpoint: its team definition and the starter's own data. */
+  origin?: { team?: string; meta?: Record<string, unknown> };
 }
 
 function invalid(message: string): BatonError {

@@ -74,6 +74,8 @@ export interface TeamOptions {
 }
 
 export interface RunOptions extends TeamOptions {
+  /** A team defined with `runner.define(name, options)`: its options, instead of giving them here. */
+  team?: string;
   /** The user's message: text, or a list of parts (text, image, file). */
   input: Content;
   /** Earlier conversation; `input` is appended to it. */
@@ -87,3 +89,14 @@ export interface TeamRunOptions {
   maxSteps?: number;
   maxHandoffs?: number;
 }
+
+/** What a person decided on the calls an interrupted run waits for, by `interruptions[i].id`. */
+export interface ResumeDecisions {
+  approve?: readonly string[];
+  /** Refused calls: the model reads `message` as the tool's result. */
+  reject?: ReadonlyArray<{ id: string; message?: string }>;
+  signal?: AbortSignal;
+}
+
+/** `runner.resume` of a run started with inline options: the same options again, with any decisions. */
+export type ResumeOptions = ResumeDecisions & Partial<TeamOptions>;

@@ -61,6 +61,11 @@ export function foldRecords(records: readonly CheckpointRecord[]): RunCheckpoint
           if (state.pending?.step === record.record.step) state.pending = undefined;
         }
         break;
+      case "settled":
+        if (state.pending?.agent === record.agent) {
+          state.pending = { ...state.pending, results: { ...state.pending.results, [record.message.toolCallId]: record.message } };
+        }
+        break;
       case "handoff":
         run = recordHandoff(run, record.record);
         state.transcript = repairTranscript(state.transcript, { receiverProvider: record.receiverProvider });

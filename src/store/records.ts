@@ -41,6 +41,8 @@ export type CheckpointRecord =
   | { kind: "answered"; v: number; at: number; pending: PendingStep }
   | { kind: "step"; v: number; at: number; record: StepRecord; messages: Message[]; warnings?: RunWarning[]; intoTranscript: boolean }
   | { kind: "handoff"; v: number; at: number; record: HandoffRecord; receiverProvider: string }
+  /** A result settled before its step's batch was written (a delegation's answer), by the caller's tool call id. */
+  | { kind: "settled"; v: number; at: number; agent: string; message: ToolMessage }
   /** Messages the supervisor added outside a step (an output repair request). */
   | { kind: "appended"; v: number; at: number; messages: Message[] }
   | { kind: "interrupted"; v: number; at: number; pending: PendingStep; result: RunResult<unknown> }

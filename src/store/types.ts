@@ -11,6 +11,11 @@ export interface RunStore {
    * never makes that call again and reruns its tools with the same idempotency keys.
    */
   readonly durable: boolean;
+  /**
+   * True when `append` commits later than it returns (it returns a promise): a run then waits for
+   * the commit of each model answer before that answer's tools run.
+   */
+  readonly commitsLater?: boolean;
   /** Appends records to a run, in order; a record is committed when the promise resolves. Never rewrites. */
   append(runId: string, records: readonly CheckpointRecord[]): void | Promise<void>;
   /** Every record of a run, in order, or undefined for a run the store does not know. */

@@ -9,6 +9,7 @@ import { agentMachine } from "../../machines/agent/agent.js";
 import type { AgentInput } from "../../machines/agent/context.js";
 import type { ProviderCallEvent } from "../../machines/providers/protocol.js";
 import type { AgentInfo, SupervisorInput } from "../../machines/team/context.js";
+import type { SupervisorEmitted } from "../../machines/team/plan.js";
 import type { Grant } from "../../machines/team/protocol.js";
 import { supervisorMachine } from "../../machines/team/supervisor.js";
 import { DEFAULT_RETRY } from "../../src/agent/retry.js";
@@ -16,6 +17,7 @@ import type { ErrorData } from "../../src/errors.js";
 import type { RunEvent } from "../../src/events.js";
 import { type ModelRef, parseModel } from "../../src/models/modelRef.js";
 import type { ModelResponse } from "../../src/providers/types.js";
+import type { CheckpointRecord } from "../../src/store/records.js";
 import type { ToolEntry } from "../../src/tools/toolEntry.js";
 
 export const TEAM = "T";
@@ -220,6 +222,8 @@ export interface SupervisorRig {
   provider: AnyEventObject[];
   /** The public events the supervisor emitted. */
   events: RunEvent[];
+  /** The checkpoint records it emitted for the store, in order. */
+  checkpoints: CheckpointRecord[];
   send(event: AnyEventObject): void;
   /** Answers a CALL (with `realAgents`) as the provider service would. */
   answerCall(call: ProviderCallEvent, output: Partial<ModelResponse>, times: { startedAt: number; at: number }): void;
@@ -244,6 +248,7 @@ export function supervisorRig(
   const agents: Record<string, AnyEventObject[]> = {};
   const callbacks: AnyEventObject[] = [];
   const events: RunEvent[] = [];
+  const checkpoints: CheckpointRecord[] = [];
   for (const a of input.agents) agents[a.name] = [];
   const stubAgent = fromCallback<AnyEventObject, AgentInput>(({ input: agentInput, receive }) => {
     receive((event) => {
@@ -265,6 +270,7 @@ export function supervisorRig(
     retry: DEFAULT_RETRY,
     toolTimeoutMs: undefined,
     strictSettings: false,
+    answers: undefined,
     samplingModel: "sim/a",
     ...input,
   };
@@ -279,13 +285,17 @@ export function supervisorRig(
   });
   const actor = createActor(root).start();
   const supervisor = actor.system.get(address.team(TEAM)) as AnyActorRef;
-  supervisor.on("*", (event: RunEvent) => events.push(event));
+  supervisor.on("*", (event: SupervisorEmitted) => {
+    if (event.type === "checkpoint") checkpoints.push(...event.records);
+    else events.push(event);
+  });
   return {
     supervisor,
     agents,
     callbacks,
     provider,
     events,
+    checkpoints,
     send: (event) => supervisor.send(event),
     answerCall: (call, output, times) =>
       actor.system.get(call.replyTo)?.send({ type: "CALL.DONE", callId: call.callId, output: response(output), ...times }),
