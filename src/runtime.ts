@@ -3,7 +3,16 @@
  * and random ids; `simulate()` (baton/sim) gives a virtual clock and seeded ids, so a seed
  * replays byte for byte. Not public: it rides on Runner options under a symbol.
  */
-import type { Clock } from "../actors/shared/clock.js";
+/**
+ * Time as actors see it. Every effect that waits or stamps a time goes through a Clock, so a
+ * simulation can run on virtual time (baton/sim) while production uses the real one.
+ */
+export interface Clock {
+  /** Milliseconds since the epoch (fractional where the clock has it). */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
 
 export interface RunnerRuntime {
   clock?: Clock;

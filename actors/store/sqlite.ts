@@ -74,16 +74,18 @@ export function sqliteStore(path: string): RunStore {
       const db = conn();
       const now = Date.now();
       // IMMEDIATE: take the write lock first (a read that turns into a write can fail at once when another process wrote).
-      return db.transaction(() => {
-        const lease = db.prepare("SELECT owner, until FROM leases WHERE run_id = ?").get(runId) as
-          | { owner: string; until: number }
-          | undefined;
-        if (lease && lease.owner !== owner && lease.until > now && !ownerIsGone(lease.owner)) return false;
-        db.prepare(
-          "INSERT INTO leases (run_id, owner, until) VALUES (?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET owner = excluded.owner, until = excluded.until",
-        ).run(runId, owner, now + ttlMs);
-        return true;
-      }).immediate();
+      return db
+        .transaction(() => {
+          const lease = db.prepare("SELECT owner, until FROM leases WHERE run_id = ?").get(runId) as
+            | { owner: string; until: number }
+            | undefined;
+          if (lease && lease.owner !== owner && lease.until > now && !ownerIsGone(lease.owner)) return false;
+          db.prepare(
+            "INSERT INTO leases (run_id, owner, until) VALUES (?, ?, ?) ON CONFLICT(run_id) DO UPDATE SET owner = excluded.owner, until = excluded.until",
+          ).run(runId, owner, now + ttlMs);
+          return true;
+        })
+        .immediate();
     },
     async release(runId, owner) {
       conn().prepare("DELETE FROM leases WHERE run_id = ? AND owner = ?").run(runId, owner);

@@ -16,24 +16,19 @@ import { BatonError, type ErrorData, listenerError, toErrorData } from "../../sr
 import { RUN_EVENT_NAMES, type RunEvent, type RunEventListeners, type RunEventMap } from "../../src/events.js";
 import type { McpServerSpec } from "../../src/mcp/spec.js";
 import type { CheckedRun } from "../../src/options/checkRun.js";
-import type { CheckedAgent, CheckedTeam } from "../../src/options/checkTeam.js";
-import type { OutputSchema } from "../../src/options/types.js";
-import type { HandoffFilter } from "../../src/policies/handoffFilters.js";
+import type { CheckedTeam } from "../../src/options/checkTeam.js";
 import type { Provider } from "../../src/providers/types.js";
-import type { ModelUsage, RunResult } from "../../src/result.js";
+import type { RunResult } from "../../src/result.js";
 import { foldRecords, type RunCheckpoint } from "../../src/store/fold.js";
 import { checkDecisions } from "../../src/store/resume.js";
 import type { RunStore } from "../../src/store/types.js";
-import { buildResult, newRunState } from "../../src/team/runState.js";
+import { earlyEndEvents, emptyResult } from "../../src/team/earlyEnd.js";
 import { SNAPSHOT_VERSION, type TeamSnapshot } from "../../src/team/snapshot.js";
-import type { Tool } from "../../src/tools/defineTool.js";
 import type { ToolEntry } from "../../src/tools/toolEntry.js";
-import { userMessage } from "../../src/transcript/index.js";
 import type { Clock } from "../shared/clock.js";
 import type { Lease, Leases } from "../store/leases.js";
-import { localTools } from "../tools/localTools.js";
-import { type CallbacksInput, callbacks } from "./callbacks.js";
-import { eventChannel } from "./eventChannel.js";
+import { spawnServices, toolsOf } from "./services.js";
+import { account, newTotals, type Totals } from "./totals.js";
 
 /** What a session needs from its Runner. */
 export interface TeamHost {
@@ -68,28 +63,6 @@ export interface ResumeDecisions {
   reject: Array<{ id: string; message: string }>;
   signal?: AbortSignal;
 }
-
-interface Totals {
-  runs: number;
-  stepsUsed: number;
-  handoffs: number;
-  usage: TeamSnapshot["usage"];
-}
-
-function addUsage(into: Record<string, ModelUsage>, from: Record<string, ModelUsage>): void {
-  for (const [key, usage] of Object.entries(from)) {
-    const prev = into[key] ?? { inputTokens: 0, outputTokens: 0, calls: 0 };
-    into[key] = {
-      inputTokens: prev.inputTokens + usage.inputTokens,
-      outputTokens: prev.outputTokens + usage.outputTokens,
-      calls: prev.calls + usage.calls,
-      ...(prev.costUSD !== undefined || usage.costUSD !== undefined ? { costUSD: (prev.costUSD ?? 0) + (usage.costUSD ?? 0) } : {}),
-    };
-  }
-}
-
-/** The name a local tool has in the team's tools actor: its own for the team's tools, `<agent>/<name>` for an agent's. */
-const localKey = (owner: string | undefined, tool: Tool) => (owner === undefined ? tool.name : `${owner}/${tool.name}`);
 
 /** The event that ends a run. */
 function isLast(event: RunEvent): boolean {
@@ -138,9 +111,7 @@ export class TeamSession {
     // Resolve every provider now so a missing key or unknown provider fails before any call.
     for (const agent of checked.agents) host.provider(agent.model.provider);
     const restored = internal.restored;
-    this.#totals = restored
-      ? { runs: restored.runs, stepsUsed: restored.stepsUsed, handoffs: restored.handoffs, usage: structuredClone(restored.usage) }
-      : { runs: 0, stepsUsed: 0, handoffs: 0, usage: { inputTokens: 0, outputTokens: 0, byModel: {}, byAgent: {} } };
+    this.#totals = newTotals(restored);
   }
 
   get stopped(): boolean {
@@ -175,39 +146,6 @@ export class TeamSession {
     return next;
   }
 
-  /** Every tool of one agent: the team's and its own, local and MCP; a clash is an error. */
-  async #toolsOf(agent: CheckedAgent, signal: AbortSignal): Promise<ToolEntry[]> {
-    const tools: ToolEntry[] = [];
-    const service = address.tools(this.id);
-    for (const [owner, list] of [
-      [undefined, this.checked.tools],
-      [agent.name, agent.tools],
-    ] as const) {
-      for (const tool of list) {
-        tools.push({
-          spec: { name: tool.name, description: tool.description, parameters: tool.jsonSchema },
-          service,
-          remoteName: localKey(owner, tool),
-          source: "local",
-        });
-      }
-    }
-    const specs = [...this.checked.mcpServers, ...agent.mcpServers];
-    if (specs.length === 0) return tools;
-    const mcp = await this.#host.mcpTools(specs, signal);
-    const taken = new Set(tools.map((t) => t.spec.name));
-    for (const entry of mcp) {
-      if (taken.has(entry.spec.name)) {
-        const who = this.checked.shorthand ? "" : ` of agent "${agent.name}"`;
-        throw new BatonError(
-          "TOOL_CONFLICT",
-          `MCP tool "${entry.spec.name}" (server ${entry.source}) clashes with a local tool${who} of the same name. Rename the local tool.`,
-        );
-      }
-    }
-    return [...tools, ...mcp];
-  }
-
   /** Starts the team's actors once; a stop while MCP servers connect ends the wait. */
   async #start(): Promise<ActorRefFrom<typeof supervisorMachine>> {
     if (!this.#starting) {
@@ -222,7 +160,7 @@ export class TeamSession {
             model: agent.model,
             description: agent.description,
             instructions: agent.instructions,
-            tools: await this.#toolsOf(agent, signal),
+            tools: await toolsOf(this.checked, agent, this.id, (specs) => this.#host.mcpTools(specs, signal)),
             handoffs: agent.handoffs,
             output: output?.spec,
             filtered: (agent.handoffFilter ?? checked.handoffFilter) !== undefined,
@@ -231,7 +169,17 @@ export class TeamSession {
         }
         // Closed or stopped while MCP servers were connecting: start nothing.
         if (this.#stopped) throw new BatonError("CLOSED", `Team ${this.id} was stopped while it started.`);
-        this.#spawnServices();
+        spawnServices(
+          this.checked,
+          this.id,
+          this.#stream,
+          this.#host.clock,
+          (logic, systemId, input) => {
+            this.#host.spawn(logic, systemId, input);
+            this.#spawned.push(systemId);
+          },
+          (event) => this.#deliver(event),
+        );
         const restored = this.#restored;
         const active = restored && agents.some((a) => a.name === restored.active) ? restored.active : undefined;
         const input: SupervisorInput = {
@@ -266,33 +214,6 @@ export class TeamSession {
     return this.#supervisor!;
   }
 
-  /** The actors that hold the team's effects: local tools, user callbacks, the event channel. */
-  #spawnServices(): void {
-    const { checked } = this;
-    const tools: Record<string, Tool> = {};
-    for (const tool of checked.tools) tools[localKey(undefined, tool)] = tool;
-    for (const agent of checked.agents) for (const tool of agent.tools) tools[localKey(agent.name, tool)] = tool;
-    const start = (logic: AnyActorLogic, systemId: string, input: unknown) => {
-      this.#host.spawn(logic, systemId, input);
-      this.#spawned.push(systemId);
-    };
-    if (Object.keys(tools).length) start(localTools, address.tools(this.id), { tools, clock: this.#host.clock });
-    const filters: Record<string, HandoffFilter> = {};
-    const outputs: Record<string, OutputSchema> = {};
-    if (checked.handoffFilter) filters["*"] = checked.handoffFilter;
-    if (checked.output) outputs["*"] = checked.output.schema;
-    for (const agent of checked.agents) {
-      if (agent.handoffFilter) filters[agent.name] = agent.handoffFilter;
-      if (agent.output) outputs[agent.name] = agent.output.schema;
-    }
-    const policy = typeof checked.policy === "function" ? checked.policy : undefined;
-    if (policy || Object.keys(filters).length || Object.keys(outputs).length) {
-      const input: CallbacksInput = { teamId: this.id, policy, filters, outputs, clock: this.#host.clock };
-      start(callbacks, address.callbacks(this.id), input);
-    }
-    if (this.#stream) start(eventChannel, address.events(this.id), { teamId: this.id, deliver: (event: RunEvent) => this.#deliver(event) });
-  }
-
   async #runNow(run: CheckedRun, fresh: boolean, resume?: Resume): Promise<RunResult<unknown>> {
     const runId = resume?.state.runId ?? this.#host.newRunId();
     const { signal } = run;
@@ -325,18 +246,18 @@ export class TeamSession {
       const subscriptions = [
         supervisor.on("run.finished", (event) => {
           if (event.runId !== runId) return;
-          this.#account(event.result);
+          account(this.#totals, event.result);
           settled(() => resolve(event.result));
         }),
         supervisor.on("run.interrupted", (event) => {
           if (event.runId !== runId) return;
-          this.#account(event.result);
+          account(this.#totals, event.result);
           this.#interrupted = runId;
           settled(() => resolve(event.result));
         }),
         supervisor.on("run.failed", (event) => {
           if (event.runId !== runId) return;
-          this.#account(event.partial);
+          account(this.#totals, event.partial);
           const error = this.#writeError ?? event.error;
           settled(() => reject(new BatonError(error.code, error.message, { details: error.details ?? {}, partial: event.partial })));
         }),
@@ -445,27 +366,12 @@ export class TeamSession {
   /** A run that ends before the team could take it (cancelled, closed): the same events and error as one that ends later. */
   #settleEarly(runId: string, run: CheckedRun, error: ErrorData): Promise<never> {
     const partial = this.#emptyResult(runId, run, error.message);
-    const start = this.checked.agents.find((a) => a.name === this.checked.start)!;
-    this.#deliver({
-      type: "run.started",
-      runId,
-      teamId: this.id,
-      input: run.input,
-      agents: this.checked.agents.map((a) => a.name),
-      models: [...new Set(this.checked.agents.map((a) => a.model.id))],
-      agent: start.name,
-      model: start.model.id,
-    });
-    this.#deliver({ type: "run.failed", runId, teamId: this.id, error, partial });
+    for (const event of earlyEndEvents(this.checked, this.id, runId, run, error, partial)) this.#deliver(event);
     return Promise.reject(new BatonError(error.code, error.message, { partial }));
   }
 
   #emptyResult(runId: string, run: CheckedRun, reason: string): RunResult<unknown> {
-    const now = this.#host.clock.now();
-    const state = newRunState(runId, run.input, run.maxSteps ?? this.checked.maxSteps, run.maxHandoffs ?? this.checked.maxHandoffs, now);
-    const start = this.checked.agents.find((a) => a.name === this.checked.start)!;
-    const messages = [...(run.messages ?? []), userMessage(run.input)];
-    return buildResult(state, messages, "stopped", { agent: start.name, model: start.model.id }, now, reason);
+    return emptyResult(this.checked, runId, run, this.#host.clock.now(), reason);
   }
 
   /**
@@ -490,17 +396,6 @@ export class TeamSession {
       }
       this.#supervisor?.send({ type: "RUN.ABORT", error: toErrorData(listenerError(event.type, error)), at: this.#host.clock.now() });
     }
-  }
-
-  #account(result: RunResult<unknown>): void {
-    const totals = this.#totals;
-    totals.runs += 1;
-    totals.stepsUsed += result.stepsUsed;
-    totals.handoffs += result.handoffs.length;
-    totals.usage.inputTokens += result.usage.inputTokens;
-    totals.usage.outputTokens += result.usage.outputTokens;
-    addUsage(totals.usage.byModel, result.usage.byModel);
-    addUsage(totals.usage.byAgent, result.usage.byAgent);
   }
 
   /** Versioned JSON of the conversation so far: transcript, active agent, counters, usage. */

@@ -137,7 +137,12 @@ describe("approvals", () => {
 
   it("a call left undecided interrupts the run again; decisions naming other calls are clear errors", async () => {
     const { pay } = effectsTools();
-    const runner = newRunner({ a: buyer([{ name: "pay", args: { to: "x", amount: 1 } }, { name: "pay", args: { to: "y", amount: 2 } }]) });
+    const runner = newRunner({
+      a: buyer([
+        { name: "pay", args: { to: "x", amount: 1 } },
+        { name: "pay", args: { to: "y", amount: 2 } },
+      ]),
+    });
     runner.define("shop", { model: "sim/a", tools: [pay] });
     const first = await runner.run({ team: "shop", input: "buy" });
     const [x, y] = first.interruptions!;
@@ -187,12 +192,16 @@ describe("approvals", () => {
       },
       clerk: (request) => {
         const last = request.messages.at(-1);
-        return last?.role === "tool" ? { text: `clerk read: ${last.content}` } : { toolCalls: [{ name: "pay", args: { to: "acme", amount: 1 } }] };
+        return last?.role === "tool"
+          ? { text: `clerk read: ${last.content}` }
+          : { toolCalls: [{ name: "pay", args: { to: "acme", amount: 1 } }] };
       },
     });
     const result = await runner.run({ input: "go", model: ["sim/boss", "sim/clerk"], handoffs: "delegate", tools: [pay] });
     expect(result.status).toBe("completed");
-    expect(result.finalOutput).toMatch(/boss read: clerk read: Error: pay needs a person's approval, which a delegated subtask cannot wait for/);
+    expect(result.finalOutput).toMatch(
+      /boss read: clerk read: Error: pay needs a person's approval, which a delegated subtask cannot wait for/,
+    );
   });
 });
 
@@ -200,7 +209,10 @@ describe("resume: what it checks", () => {
   it("an unknown run, a run of an undefined team, inline options missing, and a definition without the run's tools", async () => {
     const { pay, lookup } = effectsTools();
     const runner = newRunner({ a: buyer([{ name: "pay", args: { to: "x", amount: 1 } }]) });
-    await expect(runner.resume("no-such-run")).rejects.toMatchObject({ code: "RESUME_MISMATCH", message: expect.stringMatching(/No run no-such-run/) });
+    await expect(runner.resume("no-such-run")).rejects.toMatchObject({
+      code: "RESUME_MISMATCH",
+      message: expect.stringMatching(/No run no-such-run/),
+    });
     const inline = await runner.run({ input: "buy", model: "sim/a", tools: [pay, lookup] });
     await expect(runner.resume(inline.runId, { approve: [inline.interruptions![0]!.id] })).rejects.toMatchObject({
       code: "RESUME_MISMATCH",
@@ -226,7 +238,9 @@ describe("resume: what it checks", () => {
     expect(() => runner.define("t", { model: [] as never })).toThrow(/No model given/);
     runner.define("t", { model: "sim/a" });
     await expect(runner.run({ team: "nope", input: "x" })).rejects.toThrow(/No team is defined as "nope".*defined: t/);
-    await expect(runner.run({ team: "t", input: "x", tools: [] } as never)).rejects.toThrow(/takes only input, messages, signal, maxSteps and maxHandoffs; tools belong in runner.define/);
+    await expect(runner.run({ team: "t", input: "x", tools: [] } as never)).rejects.toThrow(
+      /takes only input, messages, signal, maxSteps and maxHandoffs; tools belong in runner.define/,
+    );
     expect((await runner.run({ team: "t", input: "x" })).finalOutput).toBe("hi");
   });
 });

@@ -68,7 +68,11 @@ function recordsOf(db: string): Map<string, CheckpointRecord[]> {
   const conn = new Database(db, { readonly: true });
   try {
     expect(conn.pragma("integrity_check", { simple: true })).toBe("ok");
-    const rows = conn.prepare("SELECT run_id, seq, body FROM records ORDER BY run_id, seq").all() as Array<{ run_id: string; seq: number; body: string }>;
+    const rows = conn.prepare("SELECT run_id, seq, body FROM records ORDER BY run_id, seq").all() as Array<{
+      run_id: string;
+      seq: number;
+      body: string;
+    }>;
     const runs = new Map<string, CheckpointRecord[]>();
     for (const row of rows) {
       const list = runs.get(row.run_id) ?? [];
@@ -84,73 +88,69 @@ function recordsOf(db: string): Map<string, CheckpointRecord[]> {
 }
 
 describe("crash and resume", () => {
-  it(
-    "killed after every checkpoint, inside a tool call and inside a streamed model call, every run resumes in a fresh process to the same transcript, each effect once",
-    async () => {
-      // The uninterrupted run: its transcript is the reference, its records say where to crash.
-      const baseDb = path.join(dir, "base.db");
-      const base = JSON.parse((await child(["start", baseDb, path.join(dir, "base-effects.jsonl")])).stdout) as RunResult;
-      expect(base.status).toBe("completed");
-      expect(base.stepsUsed).toBe(6);
-      const baseRecords = [...recordsOf(baseDb).values()][0]!;
-      expect(baseRecords.map((r) => r.kind)).toEqual([
-        "started",
-        "answered",
-        "step",
-        "answered",
-        "step",
-        "settled",
-        "step",
-        "answered",
-        "step",
-        "handoff",
-        "answered",
-        "step",
-        "step",
-        "finished",
-      ]);
+  it("killed after every checkpoint, inside a tool call and inside a streamed model call, every run resumes in a fresh process to the same transcript, each effect once", async () => {
+    // The uninterrupted run: its transcript is the reference, its records say where to crash.
+    const baseDb = path.join(dir, "base.db");
+    const base = JSON.parse((await child(["start", baseDb, path.join(dir, "base-effects.jsonl")])).stdout) as RunResult;
+    expect(base.status).toBe("completed");
+    expect(base.stepsUsed).toBe(6);
+    const baseRecords = [...recordsOf(baseDb).values()][0]!;
+    expect(baseRecords.map((r) => r.kind)).toEqual([
+      "started",
+      "answered",
+      "step",
+      "answered",
+      "step",
+      "settled",
+      "step",
+      "answered",
+      "step",
+      "handoff",
+      "answered",
+      "step",
+      "step",
+      "finished",
+    ]);
 
-      // Crashes: after each committed record but the final write (the last step and `finished` are
-      // committed together: after it there is nothing to resume), inside a tool, mid-stream.
-      const db = path.join(dir, "runs.db");
-      const effects = path.join(dir, "effects.jsonl");
-      const crashes = [...Array.from({ length: baseRecords.length - 2 }, (_, i) => `record:${i + 1}`), "tool", "delta"];
-      const outcomes = await pool(crashes.map((crash) => () => child(["start", db, effects, crash])));
-      expect(outcomes.map((o) => o.killed)).toEqual(crashes.map(() => true));
+    // Crashes: after each committed record but the final write (the last step and `finished` are
+    // committed together: after it there is nothing to resume), inside a tool, mid-stream.
+    const db = path.join(dir, "runs.db");
+    const effects = path.join(dir, "effects.jsonl");
+    const crashes = [...Array.from({ length: baseRecords.length - 2 }, (_, i) => `record:${i + 1}`), "tool", "delta"];
+    const outcomes = await pool(crashes.map((crash) => () => child(["start", db, effects, crash])));
+    expect(outcomes.map((o) => o.killed)).toEqual(crashes.map(() => true));
 
-      // No checkpoint is torn: each crashed run's records load and fold.
-      const before = recordsOf(db);
-      expect(before.size).toBe(crashes.length);
-      for (const records of before.values()) expect(foldRecords(records).status).toBe("running");
+    // No checkpoint is torn: each crashed run's records load and fold.
+    const before = recordsOf(db);
+    expect(before.size).toBe(crashes.length);
+    for (const records of before.values()) expect(foldRecords(records).status).toBe("running");
 
-      // One fresh process resumes every unfinished run.
-      const resumed = JSON.parse((await child(["resume", db, effects])).stdout) as RunResult[];
-      expect(resumed).toHaveLength(crashes.length);
-      for (const result of resumed) {
-        expect(result.status).toBe("completed");
-        expect(result.finalOutput).toBe(base.finalOutput);
-        expect(result.stepsUsed).toBe(6);
-        expect(result.steps.map((s) => s.agent)).toEqual(base.steps.map((s) => s.agent));
-        expect(shape(result.messages)).toEqual(shape(base.messages));
-      }
+    // One fresh process resumes every unfinished run.
+    const resumed = JSON.parse((await child(["resume", db, effects])).stdout) as RunResult[];
+    expect(resumed).toHaveLength(crashes.length);
+    for (const result of resumed) {
+      expect(result.status).toBe("completed");
+      expect(result.finalOutput).toBe(base.finalOutput);
+      expect(result.stepsUsed).toBe(6);
+      expect(result.steps.map((s) => s.agent)).toEqual(base.steps.map((s) => s.agent));
+      expect(shape(result.messages)).toEqual(shape(base.messages));
+    }
 
-      // Each side effect happened exactly once per run, under a key stable across the resume.
-      const lines = readFileSync(effects, "utf8")
-        .split("\n")
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as { key: string; value: string });
-      const keys = lines.map((l) => l.key);
-      expect(new Set(keys).size).toBe(keys.length);
-      for (const result of resumed) {
-        const mine = lines.filter((l) => l.key.startsWith(`${result.runId}:`)).map((l) => l.value);
-        expect(mine).toEqual(["recorded the launch", "recorded the post"]);
-      }
+    // Each side effect happened exactly once per run, under a key stable across the resume.
+    const lines = readFileSync(effects, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { key: string; value: string });
+    const keys = lines.map((l) => l.key);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const result of resumed) {
+      const mine = lines.filter((l) => l.key.startsWith(`${result.runId}:`)).map((l) => l.value);
+      expect(mine).toEqual(["recorded the launch", "recorded the post"]);
+    }
 
-      // Every run now ends with its result, and nothing is left to resume.
-      const after = recordsOf(db);
-      for (const records of after.values()) expect(records.at(-1)!.kind).toBe("finished");
-      expect(JSON.parse((await child(["resume", db, effects])).stdout)).toEqual([]);
-    },
-    240_000,
-  );
+    // Every run now ends with its result, and nothing is left to resume.
+    const after = recordsOf(db);
+    for (const records of after.values()) expect(records.at(-1)!.kind).toBe("finished");
+    expect(JSON.parse((await child(["resume", db, effects])).stdout)).toEqual([]);
+  }, 240_000);
 });
