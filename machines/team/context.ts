@@ -8,6 +8,7 @@ import type { ErrorData } from "../../src/errors.js";
 import type { ModelRef } from "../../src/models/modelRef.js";
 import type { PolicyDecision } from "../../src/policies/types.js";
 import type { OutputSpec } from "../../src/providers/types.js";
+import type { CheckpointRecord } from "../../src/store/records.js";
 import type { RunState } from "../../src/team/runState.js";
 import type { HandoffMode } from "../../src/tools/handoffTools.js";
 import type { ToolEntry } from "../../src/tools/toolEntry.js";
@@ -98,6 +99,11 @@ export interface SupervisorContext {
   queued: DelegateMessage[];
   /** The run is a new conversation nothing continues (runner.run): its transcript is dropped at the end. */
   oneOff: boolean;
+  /**
+   * A step's record held back until the record of what it led to (a handoff's) goes with it: a
+   * crash between the two would resume on the agent that had already handed the task on.
+   */
+  held: CheckpointRecord[] | undefined;
 }
 
 export function agentInfo(context: SupervisorContext, name: string): AgentInfo {

@@ -59,7 +59,10 @@ function askPolicy(context: SupervisorContext, failure?: SupervisorContext["fail
 /** A plan built from the context after the report of the triggering message is recorded. */
 function withReport(context: SupervisorContext, event: SupervisorEvent, next: (context: SupervisorContext) => Plan): Plan {
   const agent = senderOf(event);
-  const recorded = recordReport(context, reportOf(event), agent !== undefined && !isDelegate(context, agent), eventAt(event));
+  let recorded = recordReport(context, reportOf(event), agent !== undefined && !isDelegate(context, agent), eventAt(event));
+  if (event.type === "HANDOFF" && recorded.checkpoint?.length) {
+    recorded = { ...recorded, checkpoint: [], assign: { ...recorded.assign, held: [...(context.held ?? []), ...recorded.checkpoint] } };
+  }
   const after = recorded.assign ? { ...context, ...recorded.assign } : context;
   return merge(recorded, next(after));
 }
@@ -70,7 +73,12 @@ function withReport(context: SupervisorContext, event: SupervisorEvent, next: (c
  */
 function act(build: (context: SupervisorContext, event: SupervisorEvent) => Plan): never {
   return enqueueActions(({ context, event, enqueue, system }) => {
-    const plan = build(context as SupervisorContext, event as SupervisorEvent);
+    let plan = build(context as SupervisorContext, event as SupervisorEvent);
+    // Held records go first with the next records written (see SupervisorContext.held).
+    const held = plan.assign && "held" in plan.assign ? plan.assign.held : (context as SupervisorContext).held;
+    if (held?.length && plan.checkpoint?.length) {
+      plan = { ...plan, checkpoint: [...held, ...plan.checkpoint], assign: { ...plan.assign, held: undefined } };
+    }
     // The run a plan's records belong to: the one it starts, else the one in flight.
     const runId = plan.assign?.run?.runId ?? (context as SupervisorContext).run?.runId;
     applyPlan(enqueue as unknown as Enqueuer, system, plan, runId);

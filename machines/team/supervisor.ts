@@ -63,6 +63,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
       delegations: {},
       queued: [],
       oneOff: false,
+      held: undefined,
     } satisfies EveryKeyOf<SupervisorContext>;
     return { ...context };
   },

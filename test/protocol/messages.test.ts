@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { InspectionEvent } from "xstate";
 import { z } from "zod";
 import type { ConnectionCommand, ConnectionReport, McpServiceEvent } from "../../machines/mcp/protocol.js";
-import { defineTool, Runner } from "../../src/index.js";
+import { defineTool, memoryStore, Runner, type RunStore } from "../../src/index.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const PROBE = path.join(ROOT, "test/mcp/fixtures/probeServer.mjs");
@@ -46,9 +46,24 @@ function capture(event: InspectionEvent): void {
 
 const abortOn = new Map<string, AbortController>();
 
+/** A durable store that commits later (like a server's): answers are written before tools run, and waited on. */
+function laterStore(): RunStore {
+  const memory = memoryStore();
+  return {
+    durable: true,
+    commitsLater: true,
+    append: async (runId, records) => memory.append(runId, records),
+    load: (runId) => memory.load(runId),
+    unfinished: () => memory.unfinished(),
+    claim: (runId, owner, ttlMs) => memory.claim(runId, owner, ttlMs),
+    release: (runId, owner) => memory.release(runId, owner),
+  };
+}
+
 /** Runs every scenario on one Runner; what each sends is captured. */
 async function runScenarios(): Promise<void> {
   const runner = new Runner({
+    store: laterStore(),
     inspect: (event) => {
       capture(event);
       // Cancel a run as soon as its slow call is under way (a tool call, or a model call).
@@ -78,6 +93,16 @@ async function runScenarios(): Promise<void> {
             },
             { text: "done" },
           ],
+          // Reads the transcript: a resumed run starts a new sim session (its turn count starts again).
+          approving: (req) =>
+            req.messages.some((m) => m.role === "tool")
+              ? { text: "done" }
+              : {
+                  toolCalls: [
+                    { name: "calc", args: { a: 2 } },
+                    { name: "guarded", args: {} },
+                  ],
+                },
           broken: [{ fault: { status: 400, message: "bad request" } }],
           lazy: [{ text: "zzz", latencyMs: 5_000 }],
           waits: [{ toolCalls: [{ name: "slow" }] }],
@@ -131,8 +156,16 @@ async function runScenarios(): Promise<void> {
       // drain
     }
     expect((await stream.result).finalOutput).toEqual({ n: 4 });
-    // Standing grants (STEP.DONE), a tool that needs approval; a plain policy that stops (STEP.DENY).
-    expect((await runner.run({ input: "go", model: "sim/plain", tools: [calc, guarded] })).status).toBe("completed");
+    // Standing grants (STEP.DONE), a tool that needs approval (STEP.INTERRUPT), approved (a resumed
+    // TASK); a plain policy that stops (STEP.DENY).
+    const waiting = await runner.run({ input: "go", model: "sim/approving", tools: [calc, guarded] });
+    expect(waiting.status).toBe("interrupted");
+    const approved = await runner.resume(waiting.runId, {
+      approve: (waiting.interruptions ?? []).map((i) => i.id),
+      model: "sim/approving",
+      tools: [calc, guarded],
+    });
+    expect(approved.status).toBe("completed");
     expect((await runner.run({ input: "go", model: "sim/plain", policy: { stop: "no" } })).status).toBe("stopped");
     // A provider failure; cancels while calling and while a tool runs; a listener that throws.
     expect(await failure(runner.run({ input: "go", model: "sim/broken" }))).toBe("PROVIDER_ERROR");
@@ -177,6 +210,11 @@ const HAND_BUILT: Array<{ name: string; why: string; event: object }> = [
     why: "HTTP transports only",
     event: { type: "CONN.SUSPECT", gen: 1, reason: "fetch failed" } satisfies ConnectionReport,
   },
+  {
+    name: "CONN.AUTHORIZING (connection → MCP service)",
+    why: "HTTP servers with OAuth only (test/mcp/auth.test.ts)",
+    event: { type: "CONN.AUTHORIZING", gen: 1 } satisfies ConnectionReport,
+  },
   { name: "PROBE (MCP service → connection)", why: "HTTP transports only", event: { type: "PROBE" } satisfies ConnectionCommand },
   {
     name: "WAIT.EXPIRED (MCP service → itself)",
@@ -215,7 +253,12 @@ const PROTOCOL: Array<[string, (c: Captured) => boolean]> = [
   ["STEP.DENY", go("STEP.DENY", "agent")],
   ["CANCEL (supervisor → agent)", go("CANCEL", "agent")],
   ["TOOL.RESULT (supervisor → agent: a delegation's answer)", go("TOOL.RESULT", "agent", (c) => c.from === "team")],
+  ["TASK of a resumed run", go("TASK", "agent", (c) => c.event.resume !== undefined)],
   ["STEP.DONE", go("STEP.DONE", "team")],
+  ["STEP.ANSWERED (agent → supervisor: write the answer down)", go("STEP.ANSWERED", "team")],
+  ["CHECKPOINT.COMMITTED (host → supervisor)", go("CHECKPOINT.COMMITTED", "team")],
+  ["STEP.COMMITTED (supervisor → agent)", go("STEP.COMMITTED", "agent")],
+  ["STEP.INTERRUPT", go("STEP.INTERRUPT", "team")],
   ["STEP.REQUEST without a report", go("STEP.REQUEST", "team", (c) => c.event.done === undefined)],
   ["STEP.REQUEST with a report", go("STEP.REQUEST", "team", (c) => c.event.done !== undefined)],
   ["HANDOFF", go("HANDOFF", "team")],
@@ -254,6 +297,8 @@ const PROTOCOL: Array<[string, (c: Captured) => boolean]> = [
   ["SHUTDOWN", go("SHUTDOWN", "mcp")],
   ["CALL (MCP service → connection)", go("CALL", "connection")],
   ["CANCEL (MCP service → connection)", go("CANCEL", "connection")],
+  ["REPLY.START (MCP service → its outbox)", go("REPLY.START", "replies")],
+  ["REPLY (MCP service → its outbox)", go("REPLY", "replies")],
 ];
 
 /** The path of the first part of `value` that is not plain JSON data, or undefined when all of it is. */
@@ -315,6 +360,7 @@ describe("every protocol message is plain data", () => {
       "machines/tools/protocol.ts",
       "machines/providers/protocol.ts",
       "machines/mcp/service.ts",
+      "machines/mcp/protocol.ts",
       "actors/mcp/connection.ts",
     ];
     const declared = new Set(
