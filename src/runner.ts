@@ -235,7 +235,7 @@ export class Runner {
     const run = checkRunInput(resolved);
     const checked = checkTeamOptions(resolved);
     const team = isPlainObject(options) ? read(options, "team") : undefined;
-    if (typeof team === "string") run.origin = { team };
+    if (typeof team === "string") run.origin = { ...run.origin, team };
     if (read(resolved, "from") !== undefined) {
       throw new BatonError("INVALID_OPTIONS", "`from` continues a long-lived team: use runner.team({ …, from: snapshot }).");
     }

@@ -2,6 +2,9 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
+import { cliStore } from "./support/cliStore.js";
+
+const BATON_STORE = cliStore();
 
 function io(env: Record<string, string | undefined> = {}, signal?: AbortSignal) {
   const out: string[] = [];
@@ -10,7 +13,7 @@ function io(env: Record<string, string | undefined> = {}, signal?: AbortSignal) 
     io: {
       stdout: { write: (t: string) => out.push(t) },
       stderr: { write: (t: string) => err.push(t) },
-      env,
+      env: { BATON_STORE, ...env },
       ...(signal ? { signal } : {}),
     },
     out: () => out.join(""),
@@ -68,7 +71,7 @@ describe("the baton CLI", () => {
 
   it.each([
     [["run", "x", "--team", "examples/team.json", "-m", "sim/a"], /either models \(-m\) or a team file/],
-    [["run", "x", "--team", "no/such/team.json"], /cannot read the team file no\/such\/team.json/],
+    [["run", "x", "--team", "no/such/team.json"], /cannot read the team file \S*no\/such\/team.json: ENOENT/],
     [["run", "x", "--team", "package.json"], /package.json: unknown key "name"/],
   ])("a bad team file use %j exits 2 with a message", async (argv, message) => {
     const t = io({});
@@ -110,7 +113,7 @@ describe("the baton CLI", () => {
       process.execPath,
       ["--import", "tsx", "src/cli.ts", "run", "hi", "-m", "sim/a", "--sim", "--json"],
       {
-        env: { PATH: process.env.PATH ?? "" },
+        env: { PATH: process.env.PATH ?? "", BATON_STORE },
       },
     );
     expect(JSON.parse(stdout)).toMatchObject({ status: "completed" });

@@ -9,5 +9,6 @@ export function summaryOf(runId: string, records: readonly CheckpointRecord[]): 
   if (state.status === "finished" || state.status === "failed") return undefined;
   const summary: RunSummary = { runId, status: state.status, updatedAt: state.updatedAt, interruptions: state.interruptions };
   if (state.origin.team !== undefined) summary.team = state.origin.team;
+  if (state.origin.meta !== undefined) summary.meta = state.origin.meta;
   return summary;
 }

@@ -6,6 +6,8 @@ export const USAGE = `baton — run a team of LLMs as one agent
 Usage:
   baton run "<input>" -m <provider/model> [-m <provider/model> …] [options]
   baton run "<input>" --team team.json [options]
+  baton resume <runId> [--approve <id> …] [--reject <id>[:<why>] …] [--yes]
+                                  continue a run that waits for approvals, or whose process died
   baton trace <run.jsonl> [-o <run.html>]      render a trace as one HTML page
   baton mcp login|logout|list …   MCP servers that need authorization (baton mcp --help)
 
@@ -21,20 +23,35 @@ Options:
       --sim                run on scripted sim models (no network, no keys)
       --trace <file>       record every event and actor message to a JSON Lines trace
       --trace-html <file>  render the run's trace as one HTML page (see baton trace)
+      --yes                approve every tool call that asks for approval
+      --store <file>       the SQLite file runs are written to, for approvals and resume
+                           (default $BATON_STORE, else ~/.baton/runs.db)
+      --approve <id>       (resume) approve the waiting call with this id (repeatable)
+      --reject <id>[:<why>] (resume) refuse it; the model reads why (repeatable)
   -h, --help               this help
   -v, --version            the version
 
 Without the API key a model needs (OPENAI_API_KEY, ANTHROPIC_API_KEY, …) baton runs on
-sim models and says so. Exit codes: 0 completed, 1 failed, 2 bad usage, 3 stopped by a
-limit or policy, 130 cancelled.
+sim models and says so. A tool call that needs approval is asked about on a terminal (y/N);
+off a terminal the run stops and baton prints the \`baton resume\` line that continues it.
+Exit codes: 0 completed, 1 failed, 2 bad usage, 3 stopped by a limit or policy, 4 waiting
+for approval, 130 cancelled.
 
 Example:
   baton run "Research the latest launch, then write a blog post" \\
     -m openai/gpt-4o-mini -m anthropic/claude-sonnet-4-20250514`;
 
 export interface CliArgs {
-  command: "run" | "help" | "version";
+  command: "run" | "resume" | "help" | "version";
   input: string;
+  /** The run to continue (resume). */
+  runId?: string;
+  /** Decisions given on the command line (resume). */
+  approve: string[];
+  reject: Array<{ id: string; message: string }>;
+  /** Approve every call that asks. */
+  yes: boolean;
+  store?: string;
   models: string[];
   /** Path of a team file (named agents), instead of models. */
   team?: string;
@@ -59,12 +76,14 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   const { values, positionals } = parsed;
-  const base = { input: "", models: [], mcp: [], json: false, sim: false };
+  const base = { input: "", models: [], mcp: [], json: false, sim: false, approve: [], reject: [], yes: values.yes ?? false };
   if (values.help) return { ...base, command: "help" };
   if (values.version) return { ...base, command: "version" };
   const [command, ...rest] = positionals;
   if (command === undefined) return { ...base, command: "help" };
+  if (command === "resume") return resumeArgs(values, rest, base);
   if (command !== "run") throw new UsageError(`Unknown command "${command}". Use: baton run "<input>" -m <provider/model>.`);
+  if (values.approve || values.reject) throw new UsageError("--approve and --reject go with baton resume <runId>.");
   const input = rest.join(" ").trim();
   if (!input) throw new UsageError('Missing input. Use: baton run "<input>" -m <provider/model>.');
   const models = values.model ?? [];
@@ -82,12 +101,44 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (handoffs !== undefined && !["transfer", "delegate", "both"].includes(handoffs)) {
     throw new UsageError(`--handoffs must be transfer, delegate or both; got "${handoffs}".`);
   }
-  const args: CliArgs = { command: "run", input, models, mcp: values.mcp ?? [], json: values.json ?? false, sim: values.sim ?? false };
+  const args: CliArgs = {
+    ...base,
+    command: "run",
+    input,
+    models,
+    mcp: values.mcp ?? [],
+    json: values.json ?? false,
+    sim: values.sim ?? false,
+  };
+  if (values.store !== undefined) args.store = values.store;
   if (values.team !== undefined) args.team = values.team;
   if (values["mcp-registry"] !== undefined) args.mcpRegistry = values["mcp-registry"];
   if (values.instructions !== undefined) args.instructions = values.instructions;
   if (maxSteps !== undefined) args.maxSteps = maxSteps;
   if (handoffs !== undefined) args.handoffs = handoffs as HandoffMode;
+  if (values.trace !== undefined) args.trace = values.trace;
+  if (values["trace-html"] !== undefined) args.traceHtml = values["trace-html"];
+  return args;
+}
+
+type Values = ReturnType<typeof parse>["values"];
+
+function resumeArgs(values: Values, rest: string[], base: Omit<CliArgs, "command">): CliArgs {
+  const [runId, ...extra] = rest;
+  if (!runId) throw new UsageError("Missing the run id. Use: baton resume <runId> [--approve <id>] [--reject <id>[:<why>]].");
+  if (extra.length) throw new UsageError(`baton resume takes one run id; got also "${extra.join(" ")}".`);
+  for (const flag of ["model", "team", "mcp", "instructions", "max-steps", "handoffs", "sim"] as const) {
+    if (values[flag] !== undefined) throw new UsageError(`--${flag} does not go with resume: a run resumes with what it was started with.`);
+  }
+  const reject = (values.reject ?? []).map((given) => {
+    const colon = given.indexOf(":");
+    const id = colon < 0 ? given : given.slice(0, colon);
+    const message = colon < 0 ? "The user declined this call." : given.slice(colon + 1).trim() || "The user declined this call.";
+    if (!id) throw new UsageError(`--reject needs a call id; got "${given}".`);
+    return { id, message };
+  });
+  const args: CliArgs = { ...base, command: "resume", runId, approve: values.approve ?? [], reject, json: values.json ?? false };
+  if (values.store !== undefined) args.store = values.store;
   if (values.trace !== undefined) args.trace = values.trace;
   if (values["trace-html"] !== undefined) args.traceHtml = values["trace-html"];
   return args;
@@ -110,6 +161,10 @@ function parse(argv: readonly string[]) {
       sim: { type: "boolean" },
       trace: { type: "string" },
       "trace-html": { type: "string" },
+      yes: { type: "boolean", short: "y" },
+      store: { type: "string" },
+      approve: { type: "string", multiple: true },
+      reject: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },

@@ -1,16 +1,21 @@
-import { readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { sqliteStore } from "../../actors/store/sqlite.js";
 import { BatonError } from "../errors.js";
-import type { SimScript } from "../providers/simScript.js";
+import type { TeamOptions } from "../options/types.js";
+import type { RunResult } from "../result.js";
 import { Runner } from "../runner.js";
+import type { Interruption } from "../store/records.js";
+import type { RunStore } from "../store/types.js";
 import { contentText } from "../transcript/index.js";
+import { type Decisions, decide, resumeHint } from "./approvals.js";
 import { type CliArgs, parseCliArgs, USAGE, UsageError } from "./args.js";
 import { type CliIO, EXIT } from "./io.js";
 import { StatusLine, summary } from "./render.js";
 
 export { type CliIO, EXIT };
 
-import { simTeam } from "./simTeam.js";
-import { parseTeamFile, simNamedTeam, type TeamFile } from "./teamFile.js";
+import { modelsOf, type RunSpec, specFromMeta, specOf, storePath, teamOf } from "./runSpec.js";
 import { runTrace, traceCommand } from "./traceCommand.js";
 
 const USAGE_CODES = new Set(["INVALID_OPTIONS", "INVALID_MODEL", "UNKNOWN_PROVIDER", "INVALID_TOOL", "TOOL_CONFLICT"]);
@@ -35,113 +40,199 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.stdout.write(`${version()}\n`);
     return EXIT.ok;
   }
-  return run(args, io);
+  return args.command === "resume" ? resume(args, io) : run(args, io);
 }
 
 async function run(args: CliArgs, io: CliIO): Promise<number> {
   const status = new StatusLine(io.stderr);
-  let models = args.models;
-  let team: TeamFile | undefined;
-  if (args.team !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(args.team, "utf8");
-    } catch (error) {
-      io.stderr.write(`baton: cannot read the team file ${args.team}: ${error instanceof Error ? error.message : String(error)}\n`);
-      return EXIT.usage;
+  let spec: RunSpec;
+  try {
+    spec = specOf(args, args.sim, process.cwd());
+    const missing = args.sim ? undefined : missingKey(modelsOf(spec), io.env);
+    if (missing) spec.sim = true;
+    if (spec.sim) {
+      status.line(
+        args.sim
+          ? "Running on sim models (--sim): scripted answers, no network."
+          : `${missing} Running on sim models instead: scripted answers, no network.`,
+      );
     }
-    try {
-      team = parseTeamFile(text, args.team);
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      io.stderr.write(`baton: ${error.message}\n`);
-      return EXIT.usage;
-    }
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`baton: ${error.message}\n`);
+    return EXIT.usage;
   }
-  let scripts: Record<string, SimScript> = {};
-  const teamModels = team
-    ? team.agents.map((a) => (typeof a.model === "string" ? a.model : a.model?.model)).filter((m) => typeof m === "string")
-    : models;
-  const missing = args.sim ? undefined : missingKey(teamModels, io.env);
-  if (args.sim || missing) {
-    if (team) {
-      const sim = simNamedTeam(team, args.input);
-      team = sim.team;
-      scripts = sim.scripts;
-    } else {
-      const sim = simTeam(args.models, args.input);
-      models = sim.models;
-      scripts = sim.scripts;
+  return execute(spec, args, io, status);
+}
+
+/** `baton resume <runId>`: continues a CLI run from the store, with the decisions given or asked for. */
+async function resume(args: CliArgs, io: CliIO): Promise<number> {
+  const status = new StatusLine(io.stderr);
+  const runId = args.runId!;
+  const file = storePath(args, io.env, process.cwd());
+  let waiting: Awaited<ReturnType<RunStore["unfinished"]>>[number] | undefined;
+  const store = sqliteStore(file);
+  try {
+    waiting = (await store.unfinished()).find((r) => r.runId === runId);
+    if (!waiting) {
+      // Over already (its result is in the store), or not there at all: the Runner says which.
+      const runner = new Runner({ env: io.env, store });
+      try {
+        return report(await runner.resume(runId), args, io, status, true);
+      } catch (error) {
+        return failure(error, args, io, status);
+      } finally {
+        await runner.close();
+      }
     }
-    status.line(
-      args.sim
-        ? "Running on sim models (--sim): scripted answers, no network."
-        : `${missing} Running on sim models instead: scripted answers, no network.`,
+  } finally {
+    await store.close?.();
+  }
+  const spec = specFromMeta(waiting.meta);
+  if (!spec) {
+    io.stderr.write(
+      `baton: run ${runId} was not started by the baton CLI: resume it with runner.resume() in the program that defines its team.\n`,
     );
+    return EXIT.usage;
   }
+  if (spec.sim) status.line("Resuming on sim models, as the run started.");
+  const given = args.approve.length > 0 || args.reject.length > 0;
+  const decisions = given ? { approve: args.approve, reject: args.reject } : undefined;
+  return execute(spec, args, io, status, { runId, decisions, interrupted: waiting.status === "interrupted" ? waiting.interruptions : [] });
+}
+
+interface Resuming {
+  runId: string;
+  decisions: Decisions | undefined;
+  interrupted: Interruption[];
+}
+
+async function execute(spec: RunSpec, args: CliArgs, io: CliIO, status: StatusLine, resuming?: Resuming): Promise<number> {
   let trace: ReturnType<typeof runTrace>;
+  let team: ReturnType<typeof teamOf>;
   try {
     trace = runTrace(args.trace, args.traceHtml);
+    team = teamOf(spec);
   } catch (error) {
     io.stderr.write(`baton: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.usage;
   }
+  const file = storePath(args, io.env, process.cwd());
+  mkdirSync(path.dirname(file), { recursive: true });
+  const store = sqliteStore(file);
+  const registry = spec.mcpRegistry ?? path.join(spec.cwd, "mcp.json");
   const runner = new Runner({
     ...(trace ? { inspect: trace.onInspect } : {}),
     env: io.env,
-    providers: { sim: { scripts } },
-    ...(args.mcpRegistry ? { mcpRegistry: args.mcpRegistry } : {}),
+    providers: { sim: { scripts: team.scripts } },
+    store,
+    ...(spec.mcpRegistry || existsSync(registry) ? { mcpRegistry: registry } : {}),
   });
+  const line = (text: string) => status.line(text);
+  const continueWith = async (runId: string, decisions: Decisions): Promise<RunResult<unknown>> => {
+    status.thinking("continuing…");
+    const result = await runner.resume(runId, { ...team.options, ...decisions, ...(io.signal ? { signal: io.signal } : {}) });
+    status.stopSpinner();
+    if (!args.json && result.status !== "interrupted") io.stdout.write(`${contentText(finalText(result))}\n`);
+    return result;
+  };
   try {
-    const stream = runner.stream({
-      input: args.input,
-      ...(team ? { ...team, mcpServers: [...(team.mcpServers ?? []), ...args.mcp] } : { model: models, mcpServers: args.mcp }),
-      ...(args.instructions ? { instructions: args.instructions } : {}),
-      ...(args.maxSteps ? { maxSteps: args.maxSteps } : {}),
-      ...(args.handoffs ? { handoffs: args.handoffs } : {}),
-      ...(io.signal ? { signal: io.signal } : {}),
-    });
-    if (trace) for (const name of TRACED_EVENTS) stream.on(name, trace.onEvent as never);
-    let midLine = false;
-    const line = (text: string) => {
-      if (midLine && !args.json) io.stdout.write("\n");
-      midLine = false;
-      status.line(text);
-    };
-    stream
-      .on("step.started", (e) => status.thinking(`${e.agent} is thinking…`))
-      .on("tool.called", (e) => line(`→ ${e.agent} calls ${e.name} ${truncate(JSON.stringify(e.args), 80)}`))
-      .on("tool.result", (e) => {
-        if (e.isError) line(`  ${e.name} failed: ${truncate(contentText(e.content), 120)}`);
-      })
-      .on("step.retry", (e) => line(`↻ ${e.agent}: ${e.error.message}; retry ${e.attempt} in ${Math.round(e.delayMs)} ms`))
-      .on("handoff", (e) => line(`⇢ handoff ${e.from} → ${e.to}${e.reason ? `: ${e.reason}` : ""}`))
-      .on("text.delta", (e) => {
-        status.stopSpinner();
-        if (args.json) return;
-        io.stdout.write(e.text);
-        midLine = !e.text.endsWith("\n");
-      });
-    const result = await stream.result;
-    if (midLine) io.stdout.write("\n");
-    status.stopSpinner();
-    if (args.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    status.line(summary(result));
-    return result.status === "completed" ? EXIT.ok : EXIT.limit;
-  } catch (error) {
-    status.stopSpinner();
-    if (error instanceof BatonError) {
-      if (args.json && error.partial) io.stdout.write(`${JSON.stringify({ error: error.toJSON(), partial: error.partial }, null, 2)}\n`);
-      io.stderr.write(`baton: ${error.code}: ${error.message}\n`);
-      if (error.code === "CANCELLED") return EXIT.cancelled;
-      return USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failed;
+    let result: RunResult<unknown>;
+    if (resuming) {
+      let decisions = resuming.decisions;
+      if (!decisions && resuming.interrupted.length) decisions = await decide(resuming.interrupted, args.yes, io, line);
+      if (!decisions && resuming.interrupted.length) {
+        line(resumeHint({ runId: resuming.runId, interruptions: resuming.interrupted } as RunResult<unknown>, file, isDefault(args, io)));
+        return EXIT.interrupted;
+      }
+      result = await continueWith(resuming.runId, decisions ?? { approve: [], reject: [] });
+    } else {
+      result = await streamRun(runner, spec, team.options, args, io, status, trace);
     }
-    io.stderr.write(`baton: ${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT.failed;
+    while (result.status === "interrupted") {
+      const decisions = await decide(result.interruptions ?? [], args.yes, io, line);
+      if (!decisions) {
+        if (args.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        line(resumeHint(result, file, isDefault(args, io)));
+        return EXIT.interrupted;
+      }
+      result = await continueWith(result.runId, decisions);
+    }
+    return report(result, args, io, status, false);
+  } catch (error) {
+    return failure(error, args, io, status);
   } finally {
     await runner.close();
-    await trace?.finish((line) => status.line(line));
+    await store.close?.();
+    await trace?.finish((text) => status.line(text));
   }
+}
+
+/** The first run of a CLI command, streamed: progress on stderr, the answer on stdout. */
+async function streamRun(
+  runner: Runner,
+  spec: RunSpec,
+  options: TeamOptions,
+  args: CliArgs,
+  io: CliIO,
+  status: StatusLine,
+  trace: ReturnType<typeof runTrace>,
+): Promise<RunResult<unknown>> {
+  const stream = runner.stream({ ...options, input: spec.input, meta: { cli: spec }, ...(io.signal ? { signal: io.signal } : {}) });
+  if (trace) for (const name of TRACED_EVENTS) stream.on(name, trace.onEvent as never);
+  let midLine = false;
+  const line = (text: string) => {
+    if (midLine && !args.json) io.stdout.write("\n");
+    midLine = false;
+    status.line(text);
+  };
+  stream
+    .on("step.started", (e) => status.thinking(`${e.agent} is thinking…`))
+    .on("tool.called", (e) => line(`→ ${e.agent} calls ${e.name} ${truncate(JSON.stringify(e.args), 80)}`))
+    .on("tool.result", (e) => {
+      if (e.isError) line(`  ${e.name} failed: ${truncate(contentText(e.content), 120)}`);
+    })
+    .on("step.retry", (e) => line(`↻ ${e.agent}: ${e.error.message}; retry ${e.attempt} in ${Math.round(e.delayMs)} ms`))
+    .on("handoff", (e) => line(`⇢ handoff ${e.from} → ${e.to}${e.reason ? `: ${e.reason}` : ""}`))
+    .on("text.delta", (e) => {
+      status.stopSpinner();
+      if (args.json) return;
+      io.stdout.write(e.text);
+      midLine = !e.text.endsWith("\n");
+    });
+  const result = await stream.result;
+  if (midLine) io.stdout.write("\n");
+  status.stopSpinner();
+  return result;
+}
+
+function report(result: RunResult<unknown>, args: CliArgs, io: CliIO, status: StatusLine, printAnswer: boolean): number {
+  if (args.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else if (printAnswer) io.stdout.write(`${contentText(finalText(result))}\n`);
+  status.line(summary(result));
+  if (result.status === "interrupted") return EXIT.interrupted;
+  return result.status === "completed" ? EXIT.ok : EXIT.limit;
+}
+
+function failure(error: unknown, args: CliArgs, io: CliIO, status: StatusLine): number {
+  status.stopSpinner();
+  if (error instanceof BatonError) {
+    if (args.json && error.partial) io.stdout.write(`${JSON.stringify({ error: error.toJSON(), partial: error.partial }, null, 2)}\n`);
+    io.stderr.write(`baton: ${error.code}: ${error.message}\n`);
+    if (error.code === "CANCELLED") return EXIT.cancelled;
+    return USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failed;
+  }
+  io.stderr.write(`baton: ${error instanceof Error ? error.message : String(error)}\n`);
+  return EXIT.failed;
+}
+
+/** The answer as text (typed output as JSON). */
+function finalText(result: RunResult<unknown>): string {
+  return typeof result.finalOutput === "string" ? result.finalOutput : JSON.stringify(result.finalOutput);
+}
+
+function isDefault(args: CliArgs, io: CliIO): boolean {
+  return args.store === undefined && !io.env.BATON_STORE;
 }
 
 const TRACED_EVENTS = [
@@ -155,6 +246,8 @@ const TRACED_EVENTS = [
   "step.finished",
   "run.finished",
   "run.failed",
+  "approval.requested",
+  "run.interrupted",
 ] as const;
 
 const KEY_ENV: Record<string, string> = { openai: "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY" };

@@ -40,11 +40,11 @@ export class StatusLine {
 }
 
 /** The model-list shorthand: agents are named by their model ids. */
-function sameNames(result: RunResult): boolean {
+function sameNames(result: RunResult<unknown>): boolean {
   return result.agentsUsed.every((agent, i) => agent === result.modelsUsed[i]) && result.agentsUsed.length === result.modelsUsed.length;
 }
 
-export function summary(result: RunResult): string {
+export function summary(result: RunResult<unknown>): string {
   const tokens = Object.entries(result.usage.byModel)
     .map(([model, u]) => `${model} ${u.inputTokens} in / ${u.outputTokens} out`)
     .join(", ");

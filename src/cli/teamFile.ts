@@ -3,6 +3,7 @@ import type { AgentDefinition, TeamOptions } from "../options/types.js";
 import type { SimScript } from "../sim/script.js";
 import { transferToolName } from "../tools/handoffTools.js";
 import { UsageError } from "./args.js";
+import { nextToolTurn } from "./simTools.js";
 
 /** What a team file may hold: the JSON-able part of a named team (no tools, no functions). */
 export type TeamFile = Pick<TeamOptions, "instructions" | "start" | "mcpServers" | "maxSteps" | "maxHandoffs" | "handoffs"> & {
@@ -41,7 +42,7 @@ export function parseTeamFile(text: string, path: string): TeamFile {
 
 /**
  * Sim stand-ins for a team file run without keys: each agent's model becomes `sim/<agent>`;
- * an agent passes the task on along its first handoff to an agent later in the file, the
+ * an agent calls its first tool once, then passes the task on along its first handoff to an agent later in the file, the
  * others answer; every line says it is simulated.
  */
 export function simNamedTeam(team: TeamFile, input: string): { team: TeamFile; scripts: Record<string, SimScript> } {
@@ -51,16 +52,15 @@ export function simNamedTeam(team: TeamFile, input: string): { team: TeamFile; s
     const allowed = agent.handoffs ?? names.filter((n) => n !== agent.name);
     const next = names.slice(i + 1).find((n) => allowed.includes(n));
     const label = `(sim ${agent.name}, for ${typeof agent.model === "string" ? agent.model : agent.model.model})`;
-    scripts[agent.name] = next
-      ? (request) =>
-          request.tools.some((t) => t.name === transferToolName(next))
-            ? {
-                text: `${label} I looked at the task and pass it on.`,
-                handoff: { to: next, reason: "simulated handoff", task: input },
-                latencyMs: 120,
-              }
-            : { text: `${label} A simulated answer to: ${input}`, latencyMs: 120 }
-      : () => ({ text: `${label} A simulated answer to: ${input}`, latencyMs: 120 });
+    scripts[agent.name] = (request) =>
+      nextToolTurn(request, label) ??
+      (next && request.tools.some((t) => t.name === transferToolName(next))
+        ? {
+            text: `${label} I looked at the task and pass it on.`,
+            handoff: { to: next, reason: "simulated handoff", task: input },
+            latencyMs: 120,
+          }
+        : { text: `${label} A simulated answer to: ${input}`, latencyMs: 120 });
     return { ...agent, model: `sim/${agent.name}` };
   });
   return { team: { ...team, agents }, scripts };

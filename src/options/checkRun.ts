@@ -38,6 +38,20 @@ function checkInput(input: unknown, hasMessages: boolean): Content {
   throw invalid(`input must be a string (the user's message) or a list of parts; got ${describeValue(input)}.`);
 }
 
+/** `meta` goes into the store as JSON: it must come back the same. */
+function checkMeta(meta: unknown): Record<string, unknown> {
+  let same = false;
+  if (typeof meta === "object" && meta !== null && !Array.isArray(meta) && Object.getPrototypeOf(meta) === Object.prototype) {
+    try {
+      same = JSON.stringify(JSON.parse(JSON.stringify(meta))) === JSON.stringify(meta);
+    } catch {
+      same = false;
+    }
+  }
+  if (!same) throw invalid(`meta must be a plain JSON object (it is written with the run's checkpoints); got ${describeValue(meta)}.`);
+  return JSON.parse(JSON.stringify(meta)) as Record<string, unknown>;
+}
+
 /**
  * What a run brings besides the team: checked before any actor hears of it. `input` is given
  * apart where it is an argument of its own (team.run).
@@ -59,11 +73,14 @@ export function checkRunInput(options: unknown, what = "options", input?: { valu
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw invalid(`signal must be an AbortSignal (e.g. AbortSignal.timeout(30_000)); got ${describeValue(signal)}.`);
   }
-  return {
+  const checked: CheckedRun = {
     input: content,
     messages,
     maxSteps: checkLimit("maxSteps", read(options, "maxSteps", what), 1),
     maxHandoffs: checkLimit("maxHandoffs", read(options, "maxHandoffs", what), 0),
     signal: signal as AbortSignal | undefined,
   };
+  const meta = read(options, "meta", what);
+  if (meta !== undefined) checked.origin = { meta: checkMeta(meta) };
+  return checked;
 }

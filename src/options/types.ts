@@ -81,6 +81,11 @@ export interface RunOptions extends TeamOptions {
   /** Earlier conversation; `input` is appended to it. */
   messages?: readonly Message[];
   signal?: AbortSignal;
+  /**
+   * Your own data about the run (plain JSON: who asked, from where), written with its first
+   * checkpoint and given back by `runner.unfinishedRuns()`. Never put secrets here.
+   */
+  meta?: Record<string, unknown>;
 }
 
 export interface TeamRunOptions {
@@ -88,6 +93,8 @@ export interface TeamRunOptions {
   messages?: readonly Message[];
   maxSteps?: number;
   maxHandoffs?: number;
+  /** As `RunOptions.meta`: your own JSON data, written with the run's first checkpoint. */
+  meta?: Record<string, unknown>;
 }
 
 /** What a person decided on the calls an interrupted run waits for, by `interruptions[i].id`. */

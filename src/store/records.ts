@@ -61,4 +61,6 @@ export interface RunSummary {
   /** When its last record was written. */
   updatedAt: number;
   interruptions: Interruption[];
+  /** The `meta` the run was started with. */
+  meta?: Record<string, unknown>;
 }

@@ -402,7 +402,9 @@ describe("agent: delegation", () => {
     r.send({ type: "TASK", runId: "run-1", at: 0, transcript: [user], grant: grant() });
     expect(r.lastCall().request.tools.map((t) => t.name)).toEqual(["ask_b"]);
     r.answer({ toolCalls: [{ id: "d1", name: "ask_b", args: { task: "summarise" } }] }, { at: 1200 });
-    expect(r.parent).toEqual([{ type: "DELEGATE", callId: `${TEAM}:a#1`, from: "a", to: "b", task: "summarise", toolCallId: "d1", at: 1200 }]);
+    expect(r.parent).toEqual([
+      { type: "DELEGATE", callId: `${TEAM}:a#1`, from: "a", to: "b", task: "summarise", toolCallId: "d1", at: 1200 },
+    ]);
     r.send({ type: "TOOL.RESULT", callId: `${TEAM}:a#1`, content: "the summary", isError: false, ms: 40, at: 1300 });
     const done = toParent<StepRequestMessage>(r, "STEP.REQUEST")[0]!.done!;
     expect(done.messages[1]).toEqual({ role: "tool", toolCallId: "d1", name: "ask_b", content: "the summary" });

@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { parseTrace } from "../../src/observability/records.js";
+import { cliStore } from "../support/cliStore.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -19,11 +20,13 @@ function tempDir(): string {
   return dir;
 }
 
+const BATON_STORE = cliStore();
+
 function io() {
   const out: string[] = [];
   const err: string[] = [];
   return {
-    io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, env: {} },
+    io: { stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, env: { BATON_STORE } },
     out: () => out.join(""),
     err: () => err.join(""),
   };
