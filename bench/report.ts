@@ -1,3 +1,4 @@
+import { durableSection } from "./durable.js";
 /** The markdown report: machine line, the scenario table at 0 ms and at 50 ms, actor messages, MCP, scale, targets. */
 import { spread } from "./measure.js";
 import { type BenchResults, METRICS, metricValue } from "./results.js";
@@ -170,6 +171,10 @@ export function renderReport(results: BenchResults): string {
     "## MCP",
     "",
     mcpSection(results),
+    "",
+    "## Durable runs",
+    "",
+    durableSection(results.durable),
     "",
     "## Scale",
     "",

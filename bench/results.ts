@@ -1,5 +1,6 @@
 /** Everything one benchmark run measured, as the report and the targets read it. */
 import type { Counts } from "./counts.js";
+import type { DurableFigures } from "./durable.js";
 import type { Figures } from "./figures.js";
 import type { LatencyFigures } from "./latency.js";
 import type { McpFigures } from "./mcp.js";
@@ -22,6 +23,8 @@ export interface BenchResults {
   failures: string[];
   transcript: TranscriptFigures[];
   mcp?: McpFigures;
+  /** Checkpoint cost and store overhead (bench/durable.ts). */
+  durable?: DurableFigures;
   teams: TeamFigures[];
   durationS: number;
 }

@@ -4,12 +4,14 @@
  * call (client overhead) and at 50 ms (what a user sees) — plus baton's actor messages per run.
  * Prints the report and, in a full run, writes bench/results/<date>.md (and .json).
  *
- * Options: --quick, --out <file.md>, --no-write, --only <raw,baton,openaiAgents,langgraph>.
+ * Options: --quick, --out <file.md>, --no-write, --only <raw,baton,openaiAgents,langgraph>,
+ * --durable (only the durable-runs section: checkpoint cost and store overhead, printed).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Counts, FULL, QUICK } from "./counts.js";
+import { durableSection, measureDurable } from "./durable.js";
 import { machineLine } from "./machine.js";
 import { renderReport } from "./report.js";
 import type { BenchResults } from "./results.js";
@@ -23,18 +25,24 @@ interface Args {
   out: string | undefined;
   write: boolean;
   only: ImplementationKey[];
+  /** Only the durable-runs section (checkpoint cost, store overhead). */
+  durable: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, out: undefined, write: true, only: [...IMPLEMENTATIONS] };
+  const args: Args = { quick: false, out: undefined, write: true, only: [...IMPLEMENTATIONS], durable: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--quick") args.quick = true;
     else if (arg === "--no-write") args.write = false;
+    else if (arg === "--durable") args.durable = true;
     else if (arg === "--out") args.out = argv[++i];
     else if (arg === "--only")
       args.only = (argv[++i] ?? "").split(",").filter((k): k is ImplementationKey => IMPLEMENTATIONS.includes(k as ImplementationKey));
-    else throw new Error(`Unknown option ${arg}. Options: --quick, --out <file.md>, --no-write, --only <${IMPLEMENTATIONS.join(",")}>`);
+    else
+      throw new Error(
+        `Unknown option ${arg}. Options: --quick, --durable, --out <file.md>, --no-write, --only <${IMPLEMENTATIONS.join(",")}>`,
+      );
   }
   return args;
 }
@@ -115,6 +123,15 @@ async function main(): Promise<void> {
   const server = await startSimServerProcess();
   log(`Sim server (pid ${server.pid}) at ${server.url}`);
   const endpoints: Endpoints = { openaiBaseURL: server.openaiBaseURL, anthropicBaseURL: server.anthropicBaseURL };
+  if (args.durable) {
+    try {
+      log("Durable runs:");
+      process.stdout.write(`\n${durableSection(await measureDurable(endpoints, args.quick, log))}\n`);
+    } finally {
+      await server.close();
+    }
+    return;
+  }
   try {
     log("Scenario research → write:");
     await scenario(results, endpoints, counts, args.only);
@@ -131,6 +148,12 @@ async function main(): Promise<void> {
       }
     }
     if (args.only.includes("baton")) {
+      log("Durable runs:");
+      try {
+        results.durable = await measureDurable(endpoints, args.quick, log);
+      } catch (error) {
+        results.failures.push(`durable runs: ${errorText(error)}`);
+      }
       log("Actor messages per run (baton):");
       try {
         const result = await runTask({ kind: "messages", endpoints });
