@@ -125,7 +125,7 @@ describe("dispatchToolCalls", () => {
         event: expect.objectContaining({ callId: "T:a#6", name: "fetch", args: { url: "u" }, idempotencyKey: "run-1:c2" }),
       },
     ]);
-    expect(out.delegations).toEqual([{ callId: "T:a#7", to: "b", task: "t" }]);
+    expect(out.delegations).toEqual([{ callId: "T:a#7", to: "b", task: "t", toolCallId: "c3" }]);
     expect(out.pending).toEqual({
       "T:a#5": { callId: "c1", service: "tools:T" },
       "T:a#6": { callId: "c2", service: "mcp:web" },
