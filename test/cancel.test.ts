@@ -51,7 +51,7 @@ describe("cancellation", () => {
     setTimeout(() => controller.abort(), 30);
     const error = await runner.run({ input: "go", model: "sim/a", signal: controller.signal }).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "CANCELLED" });
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(4_000); // not the 5 s the model would take (a margin for loaded CI machines)
     // The call's signal was aborted: the sim model's 5 s wait is gone, not left running.
     await new Promise((resolve) => setImmediate(resolve));
     expect(timers()).toBeLessThanOrEqual(before);

@@ -21,17 +21,22 @@ describe("delegation (ask_<id>)", () => {
               .map((m) => m.content)
               .join(" + ")}`,
           };
-    const r = simRunner({
-      a: lead,
-      b: (req) => ({ text: `B did "${req.messages[0]!.content}"`, latencyMs: 200 }),
-      c: (req) => ({ text: `C did "${req.messages[0]!.content}"`, latencyMs: 200 }),
+    // Each delegate answers only once both have been called: in parallel they both finish; in
+    // sequence the first would wait for the second, and (after 5 s, not to hang) say so.
+    const started = new Set<string>();
+    let bothStarted!: () => void;
+    const together = new Promise<void>((resolve) => {
+      bothStarted = resolve;
     });
-    const started = performance.now();
+    const delegate = (name: string) => async (req: SimRequest) => {
+      started.add(name);
+      if (started.size === 2) bothStarted();
+      const alone = await Promise.race([together.then(() => false), new Promise<boolean>((r) => setTimeout(r, 5_000, true).unref())]);
+      return { text: alone ? `${name} ran alone` : `${name.toUpperCase()} did "${req.messages[0]!.content}"` };
+    };
+    const r = simRunner({ a: lead, b: delegate("b"), c: delegate("c") });
     const result = await r.run({ input: "summarise both parts", model: ["sim/a", "sim/b", "sim/c"], handoffs: "delegate" });
-    const elapsed = performance.now() - started;
     expect(result.finalOutput).toBe('Combined: B did "summarise part 1" + C did "summarise part 2"');
-    // Two 200 ms delegates in sequence would take ≥ 400 ms.
-    expect(elapsed).toBeLessThan(380);
     expect(result.lastModel).toBe("sim/a");
     expect(result.handoffs).toEqual([]);
     // Their steps count toward maxSteps and their usage is reported.
