@@ -2,6 +2,7 @@ import { durableSection } from "./durable.js";
 /** The markdown report: machine line, the scenario table at 0 ms and at 50 ms, actor messages, MCP, scale, targets. */
 import { spread } from "./measure.js";
 import { type BenchResults, METRICS, metricValue } from "./results.js";
+import { reuseSection } from "./reuse.js";
 import { IMPLEMENTATIONS, LABELS } from "./scenarios/index.js";
 import { evaluateTargets, HEAP_NOISE_FLOOR_KB, targetLabel } from "./targets.js";
 
@@ -175,6 +176,10 @@ export function renderReport(results: BenchResults): string {
     "## Durable runs",
     "",
     durableSection(results.durable),
+    "",
+    "## Idle-team reuse",
+    "",
+    reuseSection(results.reuse),
     "",
     "## Scale",
     "",

@@ -5,6 +5,7 @@ import type { Figures } from "./figures.js";
 import type { LatencyFigures } from "./latency.js";
 import type { McpFigures } from "./mcp.js";
 import type { MessageFigures } from "./messages.js";
+import type { ReuseFigures } from "./reuse.js";
 import type { TeamFigures, TranscriptFigures } from "./scale.js";
 import type { ImplementationKey } from "./scenarios/types.js";
 
@@ -25,6 +26,8 @@ export interface BenchResults {
   mcp?: McpFigures;
   /** Checkpoint cost and store overhead (bench/durable.ts). */
   durable?: DurableFigures;
+  /** Idle-team reuse against a new team per run (bench/reuse.ts). */
+  reuse?: ReuseFigures;
   teams: TeamFigures[];
   durationS: number;
 }

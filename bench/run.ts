@@ -5,7 +5,8 @@
  * Prints the report and, in a full run, writes bench/results/<date>.md (and .json).
  *
  * Options: --quick, --out <file.md>, --no-write, --only <raw,baton,openaiAgents,langgraph>,
- * --durable (only the durable-runs section: checkpoint cost and store overhead, printed).
+ * --durable (only the durable-runs section: checkpoint cost and store overhead, printed),
+ * --reuse (only idle-team reuse against a new team per run, printed).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -15,6 +16,7 @@ import { durableSection, measureDurable } from "./durable.js";
 import { machineLine } from "./machine.js";
 import { renderReport } from "./report.js";
 import type { BenchResults } from "./results.js";
+import { measureReuse, reuseSection } from "./reuse.js";
 import { IMPLEMENTATIONS, LABELS } from "./scenarios/index.js";
 import type { Endpoints, ImplementationKey } from "./scenarios/types.js";
 import { startSimServerProcess } from "./simServer.js";
@@ -27,21 +29,24 @@ interface Args {
   only: ImplementationKey[];
   /** Only the durable-runs section (checkpoint cost, store overhead). */
   durable: boolean;
+  /** Only the idle-team reuse comparison. */
+  reuse: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, out: undefined, write: true, only: [...IMPLEMENTATIONS], durable: false };
+  const args: Args = { quick: false, out: undefined, write: true, only: [...IMPLEMENTATIONS], durable: false, reuse: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--quick") args.quick = true;
     else if (arg === "--no-write") args.write = false;
     else if (arg === "--durable") args.durable = true;
+    else if (arg === "--reuse") args.reuse = true;
     else if (arg === "--out") args.out = argv[++i];
     else if (arg === "--only")
       args.only = (argv[++i] ?? "").split(",").filter((k): k is ImplementationKey => IMPLEMENTATIONS.includes(k as ImplementationKey));
     else
       throw new Error(
-        `Unknown option ${arg}. Options: --quick, --durable, --out <file.md>, --no-write, --only <${IMPLEMENTATIONS.join(",")}>`,
+        `Unknown option ${arg}. Options: --quick, --durable, --reuse, --out <file.md>, --no-write, --only <${IMPLEMENTATIONS.join(",")}>`,
       );
   }
   return args;
@@ -123,6 +128,15 @@ async function main(): Promise<void> {
   const server = await startSimServerProcess();
   log(`Sim server (pid ${server.pid}) at ${server.url}`);
   const endpoints: Endpoints = { openaiBaseURL: server.openaiBaseURL, anthropicBaseURL: server.anthropicBaseURL };
+  if (args.reuse) {
+    try {
+      log("Idle-team reuse:");
+      process.stdout.write(`\n${reuseSection(await measureReuse(endpoints, args.quick, log))}\n`);
+    } finally {
+      await server.close();
+    }
+    return;
+  }
   if (args.durable) {
     try {
       log("Durable runs:");
@@ -153,6 +167,12 @@ async function main(): Promise<void> {
         results.durable = await measureDurable(endpoints, args.quick, log);
       } catch (error) {
         results.failures.push(`durable runs: ${errorText(error)}`);
+      }
+      log("Idle-team reuse:");
+      try {
+        results.reuse = await measureReuse(endpoints, args.quick, log);
+      } catch (error) {
+        results.failures.push(`idle-team reuse: ${errorText(error)}`);
       }
       log("Actor messages per run (baton):");
       try {
