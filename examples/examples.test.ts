@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startBackend } from "./backend.js";
 import { runHandoffExample } from "./handoff.js";
+import { runOutputExample } from "./output.js";
 import { runPolicyExample } from "./policy.js";
 import { runTeamExample } from "./team.js";
 
@@ -15,6 +16,18 @@ describe("examples", () => {
     expect(result.handoffs).toHaveLength(1);
     expect(out).toContain("# Kestrel-2 reaches orbit");
     expect(out).toContain("hyperspectral camera");
+  });
+
+  it("output.ts ends with a typed value: a repair turn after an answer that missed a field", async () => {
+    const lines: string[] = [];
+    const post = await runOutputExample({ env: {}, log: (line) => lines.push(line) });
+    expect(post).toEqual({
+      title: "Kestrel-2 reaches orbit",
+      summary: "Orbital Labs launched Kestrel-2 to map crop health. The booster flew for the 14th time.",
+      tags: ["launch", "satellites", "agriculture"],
+    });
+    expect(lines).toContain("handoff sim/researcher → sim/writer");
+    expect(lines.at(-1)).toBe("model calls: 4 (one of them a repair turn)");
   });
 
   it("team.ts runs a named team: triage → researcher → writer, two agents on one model", async () => {
