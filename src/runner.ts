@@ -100,7 +100,7 @@ function isStore(value: unknown): value is RunStore {
 }
 
 /** Keys a run may give besides `team` when it runs a defined team. */
-const RUN_KEYS = new Set(["team", "input", "messages", "signal", "maxSteps", "maxHandoffs"]);
+const RUN_KEYS = new Set(["team", "input", "messages", "signal", "maxSteps", "maxHandoffs", "meta"]);
 const DEFINITION_NAME = /^[a-zA-Z0-9_.-]{1,64}$/;
 
 /**

@@ -3,7 +3,9 @@
  * lifetime. ensure() resolves specs, starts what is not running, waits until ready and returns the
  * tools as catalog entries; close() stops every service and server process.
  */
+
 import type { AnyActorLogic, AnyActorRef } from "xstate";
+import { address } from "../../machines/addresses.js";
 import type { McpFailure, McpServiceInput } from "../../machines/mcp/protocol.js";
 import { mcpServiceMachine, mcpServiceStatus } from "../../machines/mcp/service.js";
 import { BatonError } from "../../src/errors.js";
@@ -203,7 +205,7 @@ export class McpPool {
     }
     let name = server.name;
     for (let n = 2; this.entries.has(name); n++) name = `${server.name}_${n}`;
-    const systemId = `mcp:${name}`;
+    const systemId = address.mcp(name);
     const connect = server.connect;
     const deps: ConnectionDeps = {
       server: name,

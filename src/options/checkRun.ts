@@ -38,18 +38,26 @@ function checkInput(input: unknown, hasMessages: boolean): Content {
   throw invalid(`input must be a string (the user's message) or a list of parts; got ${describeValue(input)}.`);
 }
 
+/** True when JSON carries `value` and gives back the same: plain objects, arrays, strings, finite numbers, booleans, null. */
+function isJsonData(value: unknown, depth = 0): boolean {
+  if (depth > 64) return false;
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every((item) => isJsonData(item, depth + 1));
+  if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.values(value).every((item) => isJsonData(item, depth + 1));
+  }
+  return false;
+}
+
 /** `meta` goes into the store as JSON: it must come back the same. */
 function checkMeta(meta: unknown): Record<string, unknown> {
-  let same = false;
-  if (typeof meta === "object" && meta !== null && !Array.isArray(meta) && Object.getPrototypeOf(meta) === Object.prototype) {
-    try {
-      same = JSON.stringify(JSON.parse(JSON.stringify(meta))) === JSON.stringify(meta);
-    } catch {
-      same = false;
-    }
+  if (typeof meta !== "object" || meta === null || Array.isArray(meta) || !isJsonData(meta)) {
+    throw invalid(
+      `meta must be a plain JSON object (it is written with the run's checkpoints: strings, numbers, booleans, null, arrays, objects); got ${describeValue(meta)}.`,
+    );
   }
-  if (!same) throw invalid(`meta must be a plain JSON object (it is written with the run's checkpoints); got ${describeValue(meta)}.`);
-  return JSON.parse(JSON.stringify(meta)) as Record<string, unknown>;
+  return structuredClone(meta) as Record<string, unknown>;
 }
 
 /**

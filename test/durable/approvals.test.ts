@@ -263,4 +263,19 @@ describe("decisions from another process", () => {
     expect(done.finalOutput).toBe("done: paid 7 to acme");
     expect(await second.unfinishedRuns()).toEqual([]);
   });
+
+  it("meta is written with the run and given back by unfinishedRuns(); meta that JSON cannot carry is a clear error", async () => {
+    const { pay } = effectsTools();
+    const runner = newRunner({ a: buyer([{ name: "pay", args: { to: "x", amount: 1 } }]) });
+    runner.define("buying", { model: "sim/a", tools: [pay] });
+    const first = await runner.run({ team: "buying", input: "buy", meta: { user: "ada", ticket: 42 } });
+    expect(first.status).toBe("interrupted");
+    expect(await runner.unfinishedRuns()).toEqual([
+      expect.objectContaining({ runId: first.runId, team: "buying", status: "interrupted", meta: { user: "ada", ticket: 42 } }),
+    ]);
+    await expect(runner.run({ team: "buying", input: "buy", meta: { when: new Date(0) } })).rejects.toMatchObject({
+      code: "INVALID_OPTIONS",
+      message: expect.stringContaining("meta must be a plain JSON object"),
+    });
+  });
 });
