@@ -4,11 +4,14 @@
  * replays byte for byte. Not public: it rides on Runner options under a symbol.
  */
 import type { Clock } from "../actors/shared/clock.js";
+import type { Provider } from "./providers/types.js";
 
 export interface RunnerRuntime {
   clock?: Clock;
   /** A fresh id (run ids, team ids). */
   newId?: () => string;
+  /** The provider a Runner uses for a configured name: `make()` builds the real one; a simulation may wrap or replace it. */
+  provider?: (name: string, make: () => Provider) => Provider;
 }
 
 export const RUNTIME = Symbol.for("baton.runtime");

@@ -1,0 +1,54 @@
+import { setImmediate as nextTurn, setTimeout as realSleep } from "node:timers/promises";
+import type { VirtualClock } from "./virtualClock.js";
+
+export interface DriveLimits {
+  /** Simulated time after which a run that has not settled counts as hung. */
+  maxVirtualMs: number;
+  /** Real time a run may wait on real I/O (wire mode, MCP processes) before it counts as hung. */
+  maxRealMs: number;
+}
+
+export type DriveOutcome<T> =
+  | { settled: true; ok: true; value: T }
+  | { settled: true; ok: false; error: unknown }
+  | { settled: false; reason: string };
+
+/**
+ * Runs `work` to its end on virtual time. Simulated time moves only when nothing else can
+ * happen: every microtask and immediate has run and no real I/O is in flight (`busy()`), so the
+ * order of events depends on the seed alone. With nothing left to do and no timer set, the
+ * work can never finish: a hang.
+ */
+export async function drive<T>(work: Promise<T>, clock: VirtualClock, busy: () => boolean, limits: DriveLimits): Promise<DriveOutcome<T>> {
+  let outcome: DriveOutcome<T> | undefined;
+  work.then(
+    (value) => {
+      outcome = { settled: true, ok: true, value };
+    },
+    (error: unknown) => {
+      outcome = { settled: true, ok: false, error };
+    },
+  );
+  const start = clock.now();
+  let realWaited = 0;
+  for (;;) {
+    await quiesce();
+    if (outcome) return outcome;
+    if (busy()) {
+      if (realWaited >= limits.maxRealMs) return { settled: false, reason: `still waiting on real I/O after ${limits.maxRealMs} ms` };
+      await realSleep(1);
+      realWaited += 1;
+      continue;
+    }
+    if (clock.now() - start > limits.maxVirtualMs) {
+      return { settled: false, reason: `not settled after ${limits.maxVirtualMs} ms of simulated time` };
+    }
+    if (!clock.fireNext()) return { settled: false, reason: "nothing left to run and no timer set" };
+  }
+}
+
+/** Lets every queued microtask, nextTick and immediate run (they may queue more). */
+async function quiesce(): Promise<void> {
+  await nextTurn();
+  await nextTurn();
+}
