@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn, setTimeout as realSleep } from "node:timers/promises";
+import { setTimeout as realSleep } from "node:timers/promises";
 import type { VirtualClock } from "./virtualClock.js";
 
 export interface DriveLimits {
@@ -47,8 +47,7 @@ export async function drive<T>(work: Promise<T>, clock: VirtualClock, busy: () =
   }
 }
 
-/** Lets every queued microtask, nextTick and immediate run (they may queue more). */
-async function quiesce(): Promise<void> {
-  await nextTurn();
-  await nextTurn();
+/** Lets every queued microtask and nextTick run, and the immediates queued before this one. */
+function quiesce(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

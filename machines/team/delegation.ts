@@ -6,8 +6,8 @@ import { address } from "../addresses.js";
 import type { SupervisorContext } from "./context.js";
 import { delegateGrant } from "./grants.js";
 import { after, merge, type Plan } from "./plan.js";
-import { record } from "./records.js";
 import type { DelegateMessage, DelegationAnswer, FailedMessage, FinalMessage } from "./protocol.js";
+import { record } from "./records.js";
 
 function answer(context: SupervisorContext, caller: string, result: Omit<DelegationAnswer, "type">): Plan {
   return { send: [{ to: address.agent(context.config.teamId, caller), event: { type: "TOOL.RESULT", ...result } }] };
