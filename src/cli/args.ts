@@ -7,6 +7,7 @@ Usage:
   baton run "<input>" -m <provider/model> [-m <provider/model> …] [options]
   baton run "<input>" --team team.json [options]
   baton trace <run.jsonl> [-o <run.html>]      render a trace as one HTML page
+  baton sim <team.json> [--seeds 1000]         the team under seeded faults (baton sim --help)
   baton mcp login|logout|list …   MCP servers that need authorization (baton mcp --help)
 
 Options:

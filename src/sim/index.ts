@@ -6,6 +6,7 @@ export { type SimFault, type SimRequest, type SimScript, type SimTurn, textChunk
 export { type RecordedRequest, type SimServer, type SimServerOptions, startSimServer } from "./server/index.js";
 export type { FaultKind, FaultSchedule, ScheduledFault, SimFaults } from "./simulate/faults.js";
 export { BUILTIN_INVARIANTS } from "./simulate/invariants.js";
+export { randomModel } from "./simulate/randomModel.js";
 export type { SimRng } from "./simulate/rng.js";
 export type {
   SimFailure,
