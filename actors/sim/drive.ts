@@ -6,6 +6,11 @@ export interface DriveLimits {
   maxVirtualMs: number;
   /** Real time a run may wait on real I/O (wire mode, MCP processes) before it counts as hung. */
   maxRealMs: number;
+  /**
+   * With nothing left to run and no timer set, how long to wait in real time for I/O the driver
+   * cannot see (a module loading, a process starting) before calling it a hang. 0 in-process.
+   */
+  idleGraceMs: number;
 }
 
 export type DriveOutcome<T> =
@@ -43,7 +48,13 @@ export async function drive<T>(work: Promise<T>, clock: VirtualClock, busy: () =
     if (clock.now() - start > limits.maxVirtualMs) {
       return { settled: false, reason: `not settled after ${limits.maxVirtualMs} ms of simulated time` };
     }
-    if (!clock.fireNext()) return { settled: false, reason: "nothing left to run and no timer set" };
+    if (clock.fireNext()) continue;
+    if (realWaited < limits.idleGraceMs) {
+      await realSleep(1);
+      realWaited += 1;
+      continue;
+    }
+    return { settled: false, reason: "nothing left to run and no timer set" };
   }
 }
 

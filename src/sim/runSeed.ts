@@ -7,6 +7,7 @@ import { getEventListeners } from "node:events";
 import type { AnyActorRef, InspectionEvent } from "xstate";
 import { type DriveOutcome, drive } from "../../actors/sim/drive.js";
 import { faultyTool } from "../../actors/sim/faultyTools.js";
+import { McpWatch } from "../../actors/sim/mcpWatch.js";
 import { scriptedProvider } from "../../actors/sim/scriptedProvider.js";
 import { VirtualClock } from "../../actors/sim/virtualClock.js";
 import { BatonError, toErrorData } from "../errors.js";
@@ -26,6 +27,10 @@ export const SIM_EPOCH = Date.UTC(2025, 0, 1);
 const DAY_MS = 86_400_000;
 /** Real time a seed may wait on real I/O (wire mode, MCP processes). */
 const MAX_REAL_MS = 20_000;
+/** Real time an MCP run may sit with nothing visible to do before it counts as hung. */
+const IDLE_GRACE_MS = 2_000;
+/** Real time a closed Runner's server processes may take to exit. */
+const EXIT_GRACE_MS = 3_000;
 /** Resumes of an interrupted run before the seed stops deciding (a model that asks forever). */
 const MAX_RESUMES = 20;
 
@@ -42,6 +47,10 @@ function withFaultyTools(team: TeamOptions, wrap: (tool: Tool) => Tool): TeamOpt
   if (team.agents)
     out.agents = team.agents.map((agent): AgentDefinition => (agent.tools ? { ...agent, tools: agent.tools.map(wrap) } : agent));
   return out;
+}
+
+function hasMcp(team: TeamOptions): boolean {
+  return Boolean(team.mcpServers?.length || team.agents?.some((agent) => agent.mcpServers?.length));
 }
 
 function providersOf(team: TeamOptions): string[] {
@@ -75,6 +84,7 @@ export async function runSeed(options: SimulateOptions, seed: number, schedule?:
   const onUnhandled = (reason: unknown) => unhandledRejections.push(reason instanceof Error ? reason.message : String(reason));
   process.on("unhandledRejection", onUnhandled);
 
+  const mcp = new McpWatch(plan, abort);
   const hooks = { clock, plan, abort, record: (request: PlainModelRequest) => requests.push(request) };
   const runner = new Runner(
     withRuntime(
@@ -82,6 +92,7 @@ export async function runSeed(options: SimulateOptions, seed: number, schedule?:
         ...(options.retry ? { retry: options.retry } : {}),
         inspect: (event: InspectionEvent) => {
           if (event.type === "@xstate.actor") actors.push(event.actorRef as AnyActorRef);
+          mcp.observe(event);
         },
       },
       {
@@ -94,8 +105,11 @@ export async function runSeed(options: SimulateOptions, seed: number, schedule?:
   const teamOptions = teamOf(options);
   const events: RunEvent[] = [];
   let settledCount = 0;
-  const limits = { maxVirtualMs: options.maxVirtualMs ?? DAY_MS, maxRealMs: MAX_REAL_MS };
-  const busy = () => false;
+  const usesMcp = hasMcp(teamOptions);
+  // Loaded before the run: a module loading is I/O the driver cannot see.
+  if (usesMcp) await import("../../actors/mcp/pool.js");
+  const limits = { maxVirtualMs: options.maxVirtualMs ?? DAY_MS, maxRealMs: MAX_REAL_MS, idleGraceMs: usesMcp ? IDLE_GRACE_MS : 0 };
+  const busy = () => mcp.busy;
   let settled: DriveOutcome<RunResult<unknown>>;
   try {
     const team = runner.team(withFaultyTools(teamOptions, (tool) => faultyTool(tool, hooks)));
@@ -125,6 +139,7 @@ export async function runSeed(options: SimulateOptions, seed: number, schedule?:
   const virtualMs = clock.now() - SIM_EPOCH;
   await drive(runner.close(), clock, busy, limits);
   process.off("unhandledRejection", onUnhandled);
+  const processes = await exited(mcp);
 
   const outcome = outcomeOf(settled);
   let result: RunResult<unknown> | undefined;
@@ -149,10 +164,19 @@ export async function runSeed(options: SimulateOptions, seed: number, schedule?:
       actors: actors.filter((actor) => actor.getSnapshot().status === "active").map((actor) => actor.id),
       timers: clock.pending,
       signalListeners: getEventListeners(controller.signal, "abort").length,
-      processes: [],
+      processes,
     },
     unhandledRejections,
     team: teamOptions,
     providers: providersOf(teamOptions),
   };
+}
+
+/** Server processes still alive a moment after the Runner closed (a killed process takes a little while to go). */
+async function exited(mcp: McpWatch): Promise<number[]> {
+  for (let waited = 0; waited < EXIT_GRACE_MS; waited += 10) {
+    if (mcp.alive().length === 0) return [];
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return mcp.alive();
 }

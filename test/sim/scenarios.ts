@@ -3,9 +3,18 @@
  * seed's rng (answer, call tools, hand off, delegate, several calls at once), over handoff
  * chains, delegation, policies and approvals with resume.
  */
+import path from "node:path";
 import { z } from "zod";
 import { defineTool, policies } from "../../src/index.js";
-import type { SimInvariant, SimRequest, SimRng, SimRun, SimTurn, SimulateOptions } from "../../src/sim/index.js";
+import {
+  randomModel as anyTool,
+  type SimInvariant,
+  type SimRequest,
+  type SimRng,
+  type SimRun,
+  type SimTurn,
+  type SimulateOptions,
+} from "../../src/sim/index.js";
 
 export const ALL_FAULTS = {
   providerError: 0.05,
@@ -136,3 +145,18 @@ export const SCENARIOS: Array<{ name: string; options: SimulateOptions; invarian
   { name: "policies", options: policed, invariants: [budgetHolds] },
   { name: "approvals and resume", options: approvals, invariants: [approvedCallsRan] },
 ];
+
+/** The reference memory server over stdio, killed now and then (mcpCrash), storing in `file`. */
+export function crashingMcp(file: string): SimulateOptions {
+  const server = path.resolve(import.meta.dirname, "../../node_modules/@modelcontextprotocol/server-memory/dist/index.js");
+  return {
+    team: {
+      model: ["sim/a", "sim/b"],
+      mcpServers: [{ command: process.execPath, args: [server], env: { MEMORY_FILE_PATH: file }, name: "memory" }],
+      maxSteps: 6,
+    },
+    scripts: { a: anyTool, b: anyTool },
+    input: "Remember the launch",
+    faults: { mcpCrash: 0.3, providerError: 0.05, abortAt: 0.02, latencyMs: [0, 5_000] },
+  };
+}

@@ -3,9 +3,12 @@
  * policies and approvals with resume, every fault on, every built-in invariant checked. A
  * failure prints its seed and the call that replays it.
  */
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { simulate } from "../../src/sim/index.js";
-import { SCENARIOS } from "./scenarios.js";
+import { crashingMcp, SCENARIOS } from "./scenarios.js";
 
 const SEEDS: Record<string, number> = {
   "handoff chain": 500,
@@ -29,5 +32,16 @@ describe("baton under simulation", () => {
     }
     expect(failures).toEqual([]);
     expect(total).toBeGreaterThanOrEqual(2000);
+  }, 60_000);
+
+  // Real server processes (about a second each to start): few seeds, each killing the server
+  // with probability 0.3 per call; the run must still settle once, its process must be gone after close.
+  const dir = mkdtempSync(path.join(tmpdir(), "baton-sim-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("holds every invariant with an MCP server that crashes", async () => {
+    const report = await simulate({ ...crashingMcp(path.join(dir, "memory.json")), seeds: 8, maxFailures: 1 });
+    expect(report.failures.map((f) => `seed ${f.seed}: ${f.invariant}: ${f.message}\n  ${f.replay}`)).toEqual([]);
+    expect(report.faults.mcpCrash).toBeGreaterThan(0);
   }, 60_000);
 });
