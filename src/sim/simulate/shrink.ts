@@ -1,7 +1,7 @@
 /**
  * Shrinking a failing fault schedule: the smallest schedule (fewest entries, then shortest
  * latencies) that still fails the same invariant. Delta debugging: drop halves, then quarters, …
- * then single entries, then shorten what is left. Deterministic, and bounded by `budget` runs.
+ * then single entries (also with the later points moved back), then shorten what is left. Deterministic, and bounded by `budget` runs.
  */
 import type { FaultSchedule, ScheduledFault } from "./faults.js";
 
@@ -26,6 +26,13 @@ export async function shrinkSchedule(
       const candidate = [...current.slice(0, start), ...current.slice(start + size)];
       if (!(await attempt(candidate))) start += size;
     }
+  }
+  // Drop single faults again, the later points moved one back: a fault that caused a retry
+  // shifted every later decision point by one.
+  for (let i = 0; i < current.length && tries < budget; ) {
+    const point = current[i]!.point;
+    const candidate = current.filter((_, j) => j !== i).map((entry) => (entry.point > point ? { ...entry, point: entry.point - 1 } : entry));
+    if (!(await attempt(candidate))) i++;
   }
   // Shorten latencies and Retry-Afters that remain.
   for (let i = 0; i < current.length && tries < budget; i++) {
