@@ -21,7 +21,7 @@ const COMPOSITION_ROOT = [
   "^src/cli\\.ts$", // the `baton` bin entry, wiring like src/cli/
   "^src/cli/",
   "^src/sim/index\\.ts$", // `baton/sim`: exports the sim provider from actors/
-  "^src/sim/(simulate|runSeed)\\.ts$", // `simulate()`: Runners on a virtual clock (actors/sim/)
+  "^src/sim/(simulate|runSeed|wire)\\.ts$", // `simulate()`: Runners on a virtual clock (actors/sim/)
 ];
 
 /** Production code: what ships and runs in a user's process. */

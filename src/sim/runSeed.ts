@@ -10,6 +10,7 @@ import { faultyTool } from "../../actors/sim/faultyTools.js";
 import { McpWatch } from "../../actors/sim/mcpWatch.js";
 import { scriptedProvider } from "../../actors/sim/scriptedProvider.js";
 import { VirtualClock } from "../../actors/sim/virtualClock.js";
+import { WireGate, wireProvider } from "../../actors/sim/wireProvider.js";
 import { BatonError, toErrorData } from "../errors.js";
 import type { RunEvent } from "../events.js";
 import type { AgentDefinition, TeamOptions } from "../options/types.js";
@@ -21,6 +22,7 @@ import type { Tool } from "../tools/defineTool.js";
 import { FaultPlan, type FaultSchedule } from "./simulate/faults.js";
 import { type SimRng, seededIds, seededRng } from "./simulate/rng.js";
 import type { SimOutcome, SimRun, SimulateOptions } from "./simulate/types.js";
+import type { Wire } from "./wire.js";
 
 /** Simulated time starts here for every seed (2025-01-01T00:00:00Z), so times in events replay too. */
 export const SIM_EPOCH = Date.UTC(2025, 0, 1);
@@ -71,7 +73,7 @@ function outcomeOf(settled: DriveOutcome<RunResult<unknown>>): SimOutcome {
   return settled.error instanceof BatonError && settled.error.code === "CANCELLED" ? "cancelled" : "failed";
 }
 
-export async function runSeed(options: SimulateOptions, seed: number, schedule?: FaultSchedule): Promise<SimRun> {
+export async function runSeed(options: SimulateOptions, seed: number, schedule?: FaultSchedule, wire?: Wire): Promise<SimRun> {
   const clock = new VirtualClock(SIM_EPOCH);
   const plan = new FaultPlan(options.faults ?? {}, seed, schedule);
   const scriptRng = seededRng(seed, "scripts");
@@ -86,10 +88,13 @@ export async function runSeed(options: SimulateOptions, seed: number, schedule?:
 
   const mcp = new McpWatch(plan, abort);
   const hooks = { clock, plan, abort, record: (request: PlainModelRequest) => requests.push(request) };
+  const gate = new WireGate();
+  wire?.begin({ scripts: options.scripts, rng: scriptRng, gate });
   const runner = new Runner(
     withRuntime(
       {
         ...(options.retry ? { retry: options.retry } : {}),
+        ...(wire ? { providers: wire.providers, env: {} } : {}),
         inspect: (event: InspectionEvent) => {
           if (event.type === "@xstate.actor") actors.push(event.actorRef as AnyActorRef);
           mcp.observe(event);
@@ -98,7 +103,7 @@ export async function runSeed(options: SimulateOptions, seed: number, schedule?:
       {
         clock,
         newId: seededIds(seed),
-        provider: (name) => scriptedProvider(name, options.scripts, scriptRng, hooks),
+        provider: (name, make) => (wire ? wireProvider(make(), hooks, gate) : scriptedProvider(name, options.scripts, scriptRng, hooks)),
       },
     ),
   );
@@ -108,8 +113,8 @@ export async function runSeed(options: SimulateOptions, seed: number, schedule?:
   const usesMcp = hasMcp(teamOptions);
   // Loaded before the run: a module loading is I/O the driver cannot see.
   if (usesMcp) await import("../../actors/mcp/pool.js");
-  const limits = { maxVirtualMs: options.maxVirtualMs ?? DAY_MS, maxRealMs: MAX_REAL_MS, idleGraceMs: usesMcp ? IDLE_GRACE_MS : 0 };
-  const busy = () => mcp.busy;
+  const limits = { maxVirtualMs: options.maxVirtualMs ?? DAY_MS, maxRealMs: MAX_REAL_MS, idleGraceMs: usesMcp || wire ? IDLE_GRACE_MS : 0 };
+  const busy = () => mcp.busy || gate.busy;
   let settled: DriveOutcome<RunResult<unknown>>;
   try {
     const team = runner.team(withFaultyTools(teamOptions, (tool) => faultyTool(tool, hooks)));

@@ -9,6 +9,7 @@ import type { FaultSchedule } from "./simulate/faults.js";
 import { BUILTIN_INVARIANTS, firstViolation } from "./simulate/invariants.js";
 import { replayCall, shrinkSchedule } from "./simulate/shrink.js";
 import type { SimFailure, SimInvariant, SimReport, SimRun, SimulateOptions } from "./simulate/types.js";
+import { startWire, type Wire } from "./wire.js";
 
 const DEFAULT_SEEDS = 100;
 
@@ -50,19 +51,34 @@ export async function simulate(options: SimulateOptions): Promise<SimReport> {
   const seeds = seedList(options.seeds);
   const invariants: SimInvariant[] = [...BUILTIN_INVARIANTS, ...(options.invariants ?? [])];
   const report: SimReport = { seeds: 0, passed: 0, failures: [], outcomes: {}, faults: {}, virtualMs: 0 };
+  const wire = options.wire ? await startWire() : undefined;
+  try {
+    await runSeeds(options, seeds, invariants, report, wire);
+  } finally {
+    await wire?.close();
+  }
+  return report;
+}
+
+async function runSeeds(
+  options: SimulateOptions,
+  seeds: number[],
+  invariants: SimInvariant[],
+  report: SimReport,
+  wire: Wire | undefined,
+): Promise<void> {
   for (const [i, seed] of seeds.entries()) {
-    const run = await runSeed(options, seed, options.schedule);
+    const run = await runSeed(options, seed, options.schedule, wire);
     report.seeds++;
     report.outcomes[run.outcome] = (report.outcomes[run.outcome] ?? 0) + 1;
     for (const fault of run.faults) if (fault.kind !== "latency") report.faults[fault.kind] = (report.faults[fault.kind] ?? 0) + 1;
     report.virtualMs += run.virtualMs;
     const violation = firstViolation(run, invariants);
     if (!violation) report.passed++;
-    else report.failures.push(await shrunk(options, run, violation, invariants));
+    else report.failures.push(await shrunk(options, run, violation, invariants, wire));
     options.onSeed?.({ seed, done: i + 1, total: seeds.length, failed: report.failures.length, outcome: run.outcome, run });
     if (options.maxFailures !== undefined && report.failures.length >= options.maxFailures) break;
   }
-  return report;
 }
 
 /** The failure with its schedule shrunk: the smallest one found that fails the same invariant. */
@@ -71,19 +87,20 @@ async function shrunk(
   run: SimRun,
   violation: { invariant: string; message: string },
   invariants: readonly SimInvariant[],
+  wire: Wire | undefined,
 ): Promise<SimFailure> {
   let last = { run, violation };
   let schedule: FaultSchedule = run.faults;
   if (options.shrink !== false && run.faults.length > 0) {
     schedule = await shrinkSchedule(run.faults, async (candidate) => {
-      const again = await runSeed(options, run.seed, candidate);
+      const again = await runSeed(options, run.seed, candidate, wire);
       const found = firstViolation(again, invariants);
       if (found?.invariant !== violation.invariant) return false;
       last = { run: again, violation: found };
       return true;
     });
     if (last.run.faults !== schedule) {
-      const again = await runSeed(options, run.seed, schedule);
+      const again = await runSeed(options, run.seed, schedule, wire);
       const found = firstViolation(again, invariants);
       if (found?.invariant === violation.invariant) last = { run: again, violation: found };
     }

@@ -31,7 +31,9 @@ export async function shrinkSchedule(
   // shifted every later decision point by one.
   for (let i = 0; i < current.length && tries < budget; ) {
     const point = current[i]!.point;
-    const candidate = current.filter((_, j) => j !== i).map((entry) => (entry.point > point ? { ...entry, point: entry.point - 1 } : entry));
+    const candidate = current
+      .filter((_, j) => j !== i)
+      .map((entry) => (entry.point > point ? { ...entry, point: entry.point - 1 } : entry));
     if (!(await attempt(candidate))) i++;
   }
   // Shorten latencies and Retry-Afters that remain.
