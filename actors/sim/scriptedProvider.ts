@@ -48,7 +48,7 @@ export function scriptedProvider(name: string, scripts: Record<string, SimulateS
     name,
     async call(request: ModelRequest): Promise<ModelResponse> {
       const { signal, onTextDelta, ...plain } = request;
-      hooks.record(structuredClone(plain));
+      hooks.record(plain); // the transcript is never mutated: no copy needed
       const decision = hooks.plan.decide("model");
       if (decision.abort) hooks.abort();
       if (decision.latencyMs) await hooks.clock.sleep(decision.latencyMs, signal);

@@ -49,7 +49,7 @@ export function wireProvider(inner: Provider, hooks: SimCallHooks, gate: WireGat
     name: inner.name,
     async call(request: ModelRequest): Promise<ModelResponse> {
       const { signal, onTextDelta, ...plain } = request;
-      hooks.record(structuredClone(plain));
+      hooks.record(plain); // the transcript is never mutated: no copy needed
       const decision = hooks.plan.decide("model");
       if (decision.abort) hooks.abort();
       if (decision.latencyMs) await hooks.clock.sleep(decision.latencyMs, signal);
