@@ -23,12 +23,25 @@ describe("baton under simulation", () => {
     let total = 0;
     for (const scenario of SCENARIOS) {
       const seeds = SEEDS[scenario.name]!;
-      const report = await simulate({ ...scenario.options, seeds, invariants: scenario.invariants ?? [], maxFailures: 3 });
+      const seen = new Map<string, number>();
+      const count = (key: string) => seen.set(key, (seen.get(key) ?? 0) + 1);
+      const report = await simulate({
+        ...scenario.options,
+        seeds,
+        invariants: scenario.invariants ?? [],
+        maxFailures: 3,
+        onSeed: ({ run }) => {
+          for (const e of run.events) count(e.type === "tool.called" && e.name.startsWith("ask_") ? "delegation" : e.type);
+        },
+      });
       total += report.seeds;
       for (const f of report.failures) failures.push(`${scenario.name}: seed ${f.seed}: ${f.invariant}: ${f.message}\n  ${f.replay}`);
       // Every scenario really ran under faults and ended more than one way.
       expect(Object.keys(report.faults).length, scenario.name).toBeGreaterThanOrEqual(5);
       expect(Object.keys(report.outcomes).length, scenario.name).toBeGreaterThanOrEqual(3);
+      // …and did what it is about.
+      const about = { "handoff chain": "handoff", delegation: "delegation", policies: "handoff", "approvals and resume": "run.resumed" };
+      expect(seen.get(about[scenario.name as keyof typeof about]) ?? 0, scenario.name).toBeGreaterThan(10);
     }
     expect(failures).toEqual([]);
     expect(total).toBeGreaterThanOrEqual(2000);
