@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { type Actor, type AnyActorLogic, type AnyActorRef, createActor, type InspectionEvent, type Observer } from "xstate";
 import type { McpPool } from "../actors/mcp/pool.js";
-import { ProviderRegistry } from "../actors/providers/registry.js";
+import { BUILTIN_FACTORIES, type ProviderFactories, ProviderRegistry } from "../actors/providers/registry.js";
 import { samplerOf } from "../actors/providers/sampling.js";
 import { providerService } from "../actors/providers/service.js";
 import { type Clock, systemClock } from "../actors/shared/clock.js";
@@ -24,7 +24,7 @@ import type { OutputSchema, ResumeOptions, RunOptions, TeamOptions } from "./opt
 import type { ProvidersConfig } from "./providers/config.js";
 import type { RunResult } from "./result.js";
 import { RunStream } from "./runStream.js";
-import { runtimeOf } from "./runtime.js";
+import { type RunnerRuntime, runtimeOf } from "./runtime.js";
 import { foldRecords } from "./store/fold.js";
 import type { RunSummary } from "./store/records.js";
 import { checkDecisions, checkResumable } from "./store/resume.js";
@@ -86,6 +86,16 @@ function checkRunnerOptions(options: unknown): RunnerOptions {
   return options as RunnerOptions;
 }
 
+/** The provider adapters, each passed through the runtime's `provider` hook when it has one (simulations). */
+function providerFactories(runtime: RunnerRuntime): ProviderFactories {
+  const hook = runtime.provider;
+  if (!hook) return BUILTIN_FACTORIES;
+  const wrapped: Record<string, ProviderFactories[keyof ProviderFactories]> = {};
+  for (const [kind, make] of Object.entries(BUILTIN_FACTORIES))
+    wrapped[kind] = (name, config, env) => hook(name, () => make(name, config, env));
+  return wrapped as unknown as ProviderFactories;
+}
+
 function isStore(value: unknown): value is RunStore {
   const store = value as Partial<RunStore> | null;
   return (
@@ -129,9 +139,9 @@ export class Runner {
   constructor(options?: RunnerOptions) {
     this.#options = checkRunnerOptions(options);
     const env = this.#options.env ?? process.env;
-    this.#providers = new ProviderRegistry(this.#options.providers ?? {}, env);
-    const retry: RetryOptions = { ...DEFAULT_RETRY, ...(this.#options.retry ?? {}) };
     const runtime = runtimeOf(options);
+    this.#providers = new ProviderRegistry(this.#options.providers ?? {}, env, providerFactories(runtime));
+    const retry: RetryOptions = { ...DEFAULT_RETRY, ...(this.#options.retry ?? {}) };
     const clock: Clock = runtime.clock ?? systemClock;
     const newId = runtime.newId ?? randomUUID;
     this.#clock = clock;
@@ -141,7 +151,7 @@ export class Runner {
       spawn: (logic, systemId, input) => this.#spawn(logic, systemId, input),
       stop: (systemId) => this.#toShard({ type: "STOP", systemId }),
       provider: (name) => this.#providers.get(name),
-      providerService: (name) => this.#service(address.provider(name), providerService, { provider: this.#providers.get(name) }),
+      providerService: (name) => this.#service(address.provider(name), providerService, { provider: this.#providers.get(name), clock }),
       mcpTools: (specs, signal) => this.#mcpTools(specs, signal),
       retry,
       clock,

@@ -3,6 +3,8 @@
  * and random ids; `simulate()` (baton/sim) gives a virtual clock and seeded ids, so a seed
  * replays byte for byte. Not public: it rides on Runner options under a symbol.
  */
+import type { Provider } from "./providers/types.js";
+
 /**
  * Time as actors see it. Every effect that waits or stamps a time goes through a Clock, so a
  * simulation can run on virtual time (baton/sim) while production uses the real one.
@@ -18,6 +20,8 @@ export interface RunnerRuntime {
   clock?: Clock;
   /** A fresh id (run ids, team ids). */
   newId?: () => string;
+  /** The provider a Runner uses for a configured name: `make()` builds the real one; a simulation may wrap or replace it. */
+  provider?: (name: string, make: () => Provider) => Provider;
 }
 
 export const RUNTIME = Symbol.for("baton.runtime");

@@ -6,9 +6,12 @@ import { toErrorData } from "../../src/errors.js";
 import type { ModelResponse, Provider } from "../../src/providers/types.js";
 import { extend } from "../../src/util/extend.js";
 import { CallsInFlight } from "../shared/callsInFlight.js";
+import { type Clock, systemClock } from "../shared/clock.js";
 
 export interface ProviderServiceInput {
   provider: Provider;
+  /** Stamps each answer's times (simulated in baton/sim). */
+  clock?: Clock;
 }
 
 /**
@@ -21,13 +24,14 @@ export interface ProviderServiceInput {
  */
 export const providerService = fromCallback<ProviderServiceEvent, ProviderServiceInput>(({ input, receive, system }) => {
   const calls = new CallsInFlight();
+  const clock = input.clock ?? systemClock;
 
   receive((event) => {
     if (event.type === "CALL.ABORT") {
       calls.abort(event.callId);
       return;
     }
-    const startedAt = Date.now();
+    const startedAt = clock.now();
     const controller = calls.start(event.callId);
     const { signal } = controller;
     const deltas = event.deltas;
@@ -57,9 +61,9 @@ export const providerService = fromCallback<ProviderServiceEvent, ProviderServic
       pending = Promise.reject(error); // a provider that throws instead of rejecting
     }
     pending.then(
-      (output) => answer({ type: "CALL.DONE", callId: event.callId, output, startedAt, at: Date.now() }),
+      (output) => answer({ type: "CALL.DONE", callId: event.callId, output, startedAt, at: clock.now() }),
       (error: unknown) =>
-        answer({ type: "CALL.FAILED", callId: event.callId, error: toErrorData(error, "PROVIDER_ERROR"), startedAt, at: Date.now() }),
+        answer({ type: "CALL.FAILED", callId: event.callId, error: toErrorData(error, "PROVIDER_ERROR"), startedAt, at: clock.now() }),
     );
   });
   return () => calls.close();

@@ -38,6 +38,7 @@ export const agentMachine = agentSetup.createMachine({
       runId: "",
       delegation: undefined,
       transcript: [],
+      reservedToolCallIds: [],
       grant: undefined,
       stepIndex: 0,
       response: undefined,

@@ -45,6 +45,8 @@ export interface AgentContext {
   delegation: TaskMessage["delegation"];
   /** What this agent has seen: the transcript of its task plus its own steps. */
   transcript: readonly Message[];
+  /** Tool call ids of the team's transcript this agent does not see (TaskMessage.reservedToolCallIds). */
+  reservedToolCallIds: readonly string[];
   grant: Grant | undefined;
   /** Steps taken under the current grant (the current step is `grant.step + stepIndex`). */
   stepIndex: number;

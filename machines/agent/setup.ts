@@ -56,6 +56,13 @@ function failed(context: AgentContext, error: ErrorData): FailedMessage {
   return { type: "FAILED", agent: context.config.name, done: failedReport(context, error), error, at: context.lastAt };
 }
 
+/** Ids a new answer's calls may not take: those the agent sees, and those a handoff filter hid from it. */
+function usedToolCallIds(context: AgentContext): Set<string> {
+  const used = toolCallIds(context.transcript);
+  for (const id of context.reservedToolCallIds) used.add(id);
+  return used;
+}
+
 export const agentSetup = setup({
   types: {
     input: {} as AgentInput,
@@ -69,6 +76,7 @@ export const agentSetup = setup({
       return {
         runId: e.runId,
         transcript: e.transcript,
+        reservedToolCallIds: e.reservedToolCallIds ?? [],
         delegation: e.delegation,
         grant: e.grant,
         stepIndex: 0,
@@ -111,7 +119,7 @@ export const agentSetup = setup({
     storeResponse: assign(({ context, event }) => {
       const answer = event as Extract<ProviderAnswerEvent, { type: "CALL.DONE" }>;
       const output = answer.output;
-      const calls = output.toolCalls.length ? uniqueToolCalls(output.toolCalls, toolCallIds(context.transcript)) : output.toolCalls;
+      const calls = output.toolCalls.length ? uniqueToolCalls(output.toolCalls, usedToolCallIds(context)) : output.toolCalls;
       return {
         response: calls === output.toolCalls ? output : extend(output, { toolCalls: calls }),
         stepStartedAt: context.stepStartedAt || answer.startedAt,

@@ -1,4 +1,5 @@
 /** A run's start, the steps it records, and its end (finished or failed). */
+import { toolCallIds } from "../../src/agent/toolCallIds.js";
 import type { ErrorData } from "../../src/errors.js";
 import type { RunStatus } from "../../src/result.js";
 import type { PendingStep } from "../../src/store/records.js";
@@ -72,6 +73,9 @@ export function task(
   handoff?: TaskMessage["handoff"],
 ): Plan {
   const message: TaskMessage = { type: "TASK", runId: context.run!.runId, transcript, at };
+  const seen = toolCallIds(transcript);
+  const hidden = [...toolCallIds(context.transcript)].filter((id) => !seen.has(id));
+  if (hidden.length) message.reservedToolCallIds = hidden;
   if (handoff) message.handoff = handoff;
   let plan: Plan = {};
   if (!context.config.policyFunction) {

@@ -88,6 +88,11 @@ export interface TaskMessage {
   /** When the task was given (the clock of the message that led to it). */
   at: number;
   transcript: readonly Message[];
+  /**
+   * Tool call ids of the team's transcript that `transcript` does not show (a handoff filter hid
+   * them): the agent's calls must not reuse them, or the team's transcript repeats an id.
+   */
+  reservedToolCallIds?: string[];
   /** The first grant, when the supervisor can give it at once. */
   grant?: Grant;
   /** The task was handed over (the note goes into the grant's system prompt). */

@@ -9,6 +9,7 @@ Usage:
   baton resume <runId> [--approve <id> …] [--reject <id>[:<why>] …] [--yes]
                                   continue a run that waits for approvals, or whose process died
   baton trace <run.jsonl> [-o <run.html>]      render a trace as one HTML page
+  baton sim <team.json> [--seeds 1000]         the team under seeded faults (baton sim --help)
   baton mcp login|logout|list …   MCP servers that need authorization (baton mcp --help)
 
 Options:

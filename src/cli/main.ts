@@ -23,6 +23,7 @@ const USAGE_CODES = new Set(["INVALID_OPTIONS", "INVALID_MODEL", "UNKNOWN_PROVID
 /** The `baton` command. Returns the exit code. */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   if (argv[0] === "trace") return traceCommand(argv.slice(1), io);
+  if (argv[0] === "sim") return (await import("./simCommand.js")).simCommand(argv.slice(1), io);
   if (argv[0] === "mcp") return (await import("./mcpCommand.js")).mcpCommand(argv.slice(1), io);
   let args: CliArgs;
   try {
