@@ -17,7 +17,6 @@ const COMPOSITION_ROOT = [
   "^src/runner\\.ts$",
   "^src/team\\.ts$",
   "^src/runStream\\.ts$",
-  "^src/runtime\\.ts$", // a Runner's clock and ids (actors/shared/clock.ts)
   "^src/cli\\.ts$", // the `baton` bin entry, wiring like src/cli/
   "^src/cli/",
   "^src/sim/index\\.ts$", // `baton/sim`: exports the sim provider from actors/
