@@ -8,13 +8,11 @@ import type { Message } from "../transcript/index.js";
  */
 export type HandoffFilter = (transcript: readonly Message[], info: { from: string; to: string }) => Message[];
 
-type Filter = HandoffFilter;
-
 /** Everything (the default). */
-export const keepAll: Filter = (transcript) => [...transcript];
+export const keepAll: HandoffFilter = (transcript) => [...transcript];
 
 /** Drops tool calls and their results; keeps what was said. */
-export const dropToolCalls: Filter = (transcript) => {
+export const dropToolCalls: HandoffFilter = (transcript) => {
   const out: Message[] = [];
   for (const message of transcript) {
     if (message.role === "tool") continue;
@@ -35,7 +33,7 @@ export const OMITTED = "(Earlier conversation omitted.)";
  * The last `n` messages, starting at a turn boundary (never with a tool result) and with a
  * user message first, as every provider requires.
  */
-export function lastN(n: number): Filter {
+export function lastN(n: number): HandoffFilter {
   return (transcript) => {
     let start = Math.max(0, transcript.length - n);
     while (start < transcript.length && transcript[start]!.role === "tool") start++;
