@@ -5,10 +5,11 @@ import { summaryOf } from "./summary.js";
 /**
  * Checkpoints in this process's memory: the default store. Interrupted runs resume in the same
  * process; nothing survives it (`durable: false`, so runs skip the extra answer checkpoint).
- * Finished runs are kept up to `maxRuns` (oldest dropped) so resuming one returns its result.
+ * The last `maxRuns` finished runs (default 100; oldest dropped first) are kept, so resuming one
+ * returns its result; runs in flight or interrupted are never dropped.
  */
 export function memoryStore(options: { maxRuns?: number } = {}): RunStore {
-  const maxRuns = options.maxRuns ?? 1000;
+  const maxRuns = options.maxRuns ?? 100;
   const runs = new Map<string, CheckpointRecord[]>();
   const leases = new Map<string, { owner: string; until: number }>();
   return {
