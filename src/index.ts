@@ -28,6 +28,9 @@ export type {
   RunOptions,
   TeamOptions,
   TeamRunOptions,
+  TeamStartOptions,
+  TraceOption,
+  TraceSettings,
 } from "./options/types.js";
 export type { HandoffFilter } from "./policies/handoffFilters.js";
 export * as policies from "./policies/index.js";

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { type Actor, type AnyActorLogic, type AnyActorRef, createActor, type InspectionEvent, type Observer } from "xstate";
 import type { McpPool } from "../actors/mcp/pool.js";
+import { RunObservers } from "../actors/observability/runObservers.js";
 import { ProviderRegistry } from "../actors/providers/registry.js";
 import { samplerOf } from "../actors/providers/sampling.js";
 import { providerService } from "../actors/providers/service.js";
@@ -17,10 +18,10 @@ import { BatonError } from "./errors.js";
 import type { RunEvent } from "./events.js";
 import type { McpOptions } from "./mcp/options.js";
 import type { McpServerSpec } from "./mcp/spec.js";
-import { type CheckedRun, checkRunInput } from "./options/checkRun.js";
+import { type CheckedRun, checkRunInput, checkTrace } from "./options/checkRun.js";
 import { type CheckedTeam, checkLimit, checkTeamOptions, read } from "./options/checkTeam.js";
 import { describeValue, isPlainObject } from "./options/describe.js";
-import type { OutputSchema, ResumeOptions, RunOptions, TeamOptions } from "./options/types.js";
+import type { OutputSchema, ResumeOptions, RunOptions, TeamOptions, TeamStartOptions } from "./options/types.js";
 import type { ProvidersConfig } from "./providers/config.js";
 import type { RunResult } from "./result.js";
 import { RunStream } from "./runStream.js";
@@ -100,7 +101,7 @@ function isStore(value: unknown): value is RunStore {
 }
 
 /** Keys a run may give besides `team` when it runs a defined team. */
-const RUN_KEYS = new Set(["team", "input", "messages", "signal", "maxSteps", "maxHandoffs"]);
+const RUN_KEYS = new Set(["team", "input", "messages", "signal", "maxSteps", "maxHandoffs", "trace"]);
 const DEFINITION_NAME = /^[a-zA-Z0-9_.-]{1,64}$/;
 
 /**
@@ -125,6 +126,8 @@ export class Runner {
   readonly #leases: Leases;
   /** Named team definitions (`define`), checked when defined. */
   readonly #definitions = new Map<string, TeamOptions>();
+  /** OpenTelemetry spans of every run, and the trace files runs and teams ask for. */
+  readonly #observers = new RunObservers();
 
   constructor(options?: RunnerOptions) {
     this.#options = checkRunnerOptions(options);
@@ -171,13 +174,28 @@ export class Runner {
   }
 
   /** A long-lived team: its actors stay alive across `team.run()` calls. */
-  team<O extends TeamOptions & { team?: string }>(options: O): Team<OutputOf<O>> {
+  team<O extends TeamStartOptions>(options: O): Team<OutputOf<O>> {
     this.#open();
     const resolved = this.#withDefinition(options);
     const checked = checkTeamOptions(resolved);
     const from = read(resolved, "from");
     const restored = from === undefined ? undefined : checkSnapshot(from);
+    const trace = checkTrace(read(resolved, "trace"));
     const session = this.#newSession(checked, true, restored);
+    if (trace) {
+      let tap: ReturnType<RunObservers["open"]>;
+      try {
+        tap = this.#observers.open(session.id, trace);
+      } catch (error) {
+        void session.stop();
+        throw error;
+      }
+      const unsubscribe = session.subscribe(tap.onEvent);
+      session.onStop(() => {
+        unsubscribe();
+        return tap.close();
+      });
+    }
     return teamOver(session) as Team<OutputOf<O>>;
   }
 
@@ -251,6 +269,7 @@ export class Runner {
 
   #newSession(checked: CheckedTeam, stream: boolean, restored?: ReturnType<typeof checkSnapshot>): TeamSession {
     const session = new TeamSession(this.#host, checked, { stream, ...(restored ? { restored } : {}) });
+    session.subscribe(this.#observers.onEvent);
     this.#sessions.add(session);
     return session;
   }
@@ -261,12 +280,17 @@ export class Runner {
    */
   async #runOn(session: TeamSession, shape: TeamShape | undefined, run: CheckedRun, unsubscribe?: () => void): Promise<RunResult<unknown>> {
     let finished = false;
+    // The run's trace file: opened before the run starts (a path that cannot be written fails the run).
+    const tap = run.trace ? this.#observers.open(session.id, run.trace) : undefined;
+    const untrace = tap ? session.subscribe(tap.onEvent) : undefined;
     try {
       const result = await session.run(run, true);
       finished = true;
       return result;
     } finally {
       unsubscribe?.();
+      untrace?.();
+      await tap?.close();
       await this.#release(session, shape, finished);
     }
   }
@@ -292,6 +316,7 @@ export class Runner {
       };
       this.#system = createActor(runnerSystemMachine, inspect ? { inspect, clock } : { clock });
       this.#system.start();
+      this.#observers.attach(this.#system.system);
     }
     this.#toShard({ type: "SPAWN", logic, systemId, input });
     const ref = this.#system.system.get(systemId);
@@ -324,6 +349,7 @@ export class Runner {
         spawn: (logic, systemId, input) => this.#spawn(logic, systemId, input),
         stopChild: (systemId) => this.#toShard({ type: "STOP", systemId }),
         sample: samplerOf((name) => this.#providers.get(name)),
+        traceContext: (call) => this.#observers.traceContextFor(call),
       });
     }
     return this.#mcp.ensure(specs, signal ? { signal } : {});
@@ -390,6 +416,7 @@ export class Runner {
     this.#closed = true;
     this.#idle.drain(); // idle teams are in #sessions too: stopped below
     await Promise.all([...this.#sessions].map((session) => session.stop()));
+    this.#observers.close();
     await this.#mcp?.close();
     this.#system?.stop();
     await this.#providers.close();

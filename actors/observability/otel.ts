@@ -85,6 +85,8 @@ export interface OtelObserver {
    * Undefined when the run is not traced.
    */
   traceContextFor(call: ToolCallRef): { traceparent: string; tracestate?: string } | undefined;
+  /** Whether this observer records spans of the run (a registered SDK sampled it in). */
+  recording(runId: string): boolean;
   /** Ends the spans still open (a run cut short by runner.close()). */
   close(): void;
 }
@@ -509,6 +511,7 @@ export function createOtelObserver(options: OtelObserverOptions = {}): OtelObser
   return {
     onEvent,
     onInspect,
+    recording: (runId) => traced(runId) !== undefined,
     traceContextFor: (call) => {
       const entry = runs.get(call.runId);
       if (!entry) return undefined;
