@@ -27,7 +27,7 @@ import type {
 } from "../team/protocol.js";
 import type { ToolCallEvent, ToolResultEvent } from "../tools/protocol.js";
 import { type AgentConfig, type AgentContext, type AgentInput, callIdOf, stepOf } from "./context.js";
-import { failedReport, pendingStep, requestInput, responseOf, settledOutcomes, stepReport, withStep } from "./report.js";
+import { failedReport, pendingStep, requestInput, responseOf, settledOutcomes, stepReport, toolOrigin, withStep } from "./report.js";
 
 type AgentEvent =
   | TaskMessage
@@ -41,17 +41,20 @@ type AgentEvent =
 const allAnswered = ({ context }: { context: AgentContext }) => Object.keys(context.pending).length === 0;
 
 /** A fresh step: no answer, no calls, no attempts yet. */
-const freshStep: Pick<AgentContext, "response" | "attempt" | "plans" | "outcomes" | "pending" | "waiting" | "stepStartedAt" | "lastError"> =
-  {
-    response: undefined,
-    attempt: 0,
-    plans: [],
-    outcomes: {},
-    pending: {},
-    waiting: [],
-    stepStartedAt: 0,
-    lastError: undefined,
-  };
+const freshStep: Pick<
+  AgentContext,
+  "response" | "attempt" | "plans" | "outcomes" | "pending" | "waiting" | "stepStartedAt" | "answeredAt" | "lastError"
+> = {
+  response: undefined,
+  attempt: 0,
+  plans: [],
+  outcomes: {},
+  pending: {},
+  waiting: [],
+  stepStartedAt: 0,
+  answeredAt: 0,
+  lastError: undefined,
+};
 
 function progress(context: AgentContext, event: ProgressMessage["event"]): { to: string; message: ProgressMessage } {
   return { to: address.events(context.config.teamId), message: { type: "PROGRESS", event } };
@@ -120,6 +123,7 @@ export const agentMachine = setup({
       return {
         response: calls === output.toolCalls ? output : extend(output, { toolCalls: calls }),
         stepStartedAt: context.stepStartedAt || answer.startedAt,
+        answeredAt: answer.at,
         lastAt: answer.at,
       };
     }),
@@ -159,14 +163,14 @@ export const agentMachine = setup({
       const channel = config.stream ? actorAt(system, address.events(config.teamId)) : undefined;
       for (const plan of plans) {
         if (plan.kind === "transfer" || !channel) continue;
-        const source = plan.kind === "service" ? plan.entry.source : plan.kind === "delegate" ? "agent" : "local";
+        const origin = toolOrigin(plan);
         const { message } = progress(context, {
           type: "tool.called",
           ...tag,
           callId: plan.call.id,
           name: plan.call.name,
           args: plan.call.args,
-          source,
+          ...origin,
         });
         enqueue.sendTo(channel, message);
         const immediate = dispatch.outcomes[plan.call.id];
@@ -177,7 +181,7 @@ export const agentMachine = setup({
             callId: plan.call.id,
             name: plan.call.name,
             ...immediate,
-            source,
+            ...origin,
           });
           enqueue.sendTo(channel, result.message);
         }
@@ -219,7 +223,6 @@ export const agentMachine = setup({
       });
       const channel = context.config.stream ? actorAt(system, address.events(context.config.teamId)) : undefined;
       if (!channel) return;
-      const source = plan?.kind === "service" ? plan.entry.source : "agent";
       const { message } = progress(context, {
         type: "tool.result",
         runId: context.runId,
@@ -231,7 +234,7 @@ export const agentMachine = setup({
         content,
         isError,
         ms: e.ms,
-        source,
+        ...toolOrigin(plan),
       });
       enqueue.sendTo(channel, message);
     }),
@@ -367,6 +370,7 @@ export const agentMachine = setup({
       stepIndex: 0,
       response: undefined,
       stepStartedAt: 0,
+      answeredAt: 0,
       lastAt: 0,
       attempt: 0,
       retryDelayMs: 0,
