@@ -54,7 +54,7 @@ export function eventHandler(spans: RunSpans, options: EventSideOptions): (event
     const entry = runs.get(event.runId);
     if (!entry) return;
     if (!entry.recording) {
-      if (event.type === "run.finished" || event.type === "run.failed") runs.delete(event.runId);
+      if (event.type === "run.finished" || event.type === "run.failed" || event.type === "run.interrupted") runs.delete(event.runId);
       return;
     }
     const run = entry;
@@ -172,6 +172,18 @@ export function eventHandler(spans: RunSpans, options: EventSideOptions): (event
       case "run.failed":
         endRun(run, event.error);
         return;
+      case "run.interrupted": {
+        // Waiting for a person's approval: the run's spans end here; a resume is a run of its own.
+        const { result } = event;
+        run.span.setAttributes({
+          [ATTR.runStatus]: result.status,
+          [ATTR.runSteps]: result.stepsUsed,
+          [ATTR.runInputTokens]: result.usage.inputTokens,
+          [ATTR.runOutputTokens]: result.usage.outputTokens,
+        });
+        endRun(run);
+        return;
+      }
     }
   };
 }

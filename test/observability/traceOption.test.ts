@@ -10,8 +10,9 @@ import { context, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { main } from "../../src/cli/main.js";
-import { isBatonError, Runner, type RunOptions } from "../../src/index.js";
+import { defineTool, isBatonError, Runner, type RunOptions } from "../../src/index.js";
 import { parseTrace, type TraceRecord } from "../../src/observability/records.js";
 import type { SimScript } from "../../src/sim/index.js";
 import { memoryTracing, spanTree, TEAM_RUN, TEAM_SCRIPTS } from "./support.js";
@@ -148,6 +149,26 @@ describe("the trace option", () => {
     await runner.run(TEAM_RUN);
     expect(spans().length).toBeGreaterThan(0);
     expect(contentKeys(spans())).toEqual([]);
+  });
+
+  it("a run that stops for a person's approval ends its spans as interrupted, and its trace file with run.interrupted", async () => {
+    const { provider, spans } = memoryTracing();
+    trace.setGlobalTracerProvider(provider);
+    const pay = defineTool({
+      name: "pay",
+      description: "Pay a vendor",
+      parameters: z.object({ amount: z.number() }),
+      needsApproval: true,
+      execute: ({ amount }) => `paid ${amount}`,
+    });
+    const runner = simRunner({ buyer: [{ toolCalls: [{ name: "pay", args: { amount: 10 } }] }] });
+    const file = path.join(tempDir(), "interrupted.jsonl");
+    const result = await runner.run({ input: "buy", model: "sim/buyer", tools: [pay], trace: file });
+    expect(result.status).toBe("interrupted");
+    const run = spanTree(spans()).one("invoke_workflow baton");
+    expect(run.attributes).toMatchObject({ "baton.run.id": result.runId, "baton.run.status": "interrupted" });
+    expect(spans().map((s) => s.name)).toEqual(expect.arrayContaining(["invoke_agent sim/buyer", "chat buyer"]));
+    expect(eventTypes(records(file)).at(-1)).toBe("run.interrupted");
   });
 
   it("bad trace values are INVALID_OPTIONS errors that say what to give, before anything runs", async () => {
