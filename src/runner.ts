@@ -182,20 +182,7 @@ export class Runner {
     const restored = from === undefined ? undefined : checkSnapshot(from);
     const trace = checkTrace(read(resolved, "trace"));
     const session = this.#newSession(checked, true, restored);
-    if (trace) {
-      let tap: ReturnType<RunObservers["open"]>;
-      try {
-        tap = this.#observers.open(session.id, trace);
-      } catch (error) {
-        void session.stop();
-        throw error;
-      }
-      const unsubscribe = session.subscribe(tap.onEvent);
-      session.onStop(() => {
-        unsubscribe();
-        return tap.close();
-      });
-    }
+    if (trace) this.#observers.traceTeam(session, trace);
     return teamOver(session) as Team<OutputOf<O>>;
   }
 
@@ -280,17 +267,15 @@ export class Runner {
    */
   async #runOn(session: TeamSession, shape: TeamShape | undefined, run: CheckedRun, unsubscribe?: () => void): Promise<RunResult<unknown>> {
     let finished = false;
-    // The run's trace file: opened before the run starts (a path that cannot be written fails the run).
-    const tap = run.trace ? this.#observers.open(session.id, run.trace) : undefined;
-    const untrace = tap ? session.subscribe(tap.onEvent) : undefined;
+    // Opened before the run starts: a trace file that cannot be written fails the run.
+    const endTrace = run.trace ? this.#observers.traceRun(session, run.trace) : undefined;
     try {
       const result = await session.run(run, true);
       finished = true;
       return result;
     } finally {
       unsubscribe?.();
-      untrace?.();
-      await tap?.close();
+      await endTrace?.();
       await this.#release(session, shape, finished);
     }
   }

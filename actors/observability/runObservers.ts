@@ -27,6 +27,14 @@ export interface TraceTap {
   close(): Promise<void>;
 }
 
+/** What a trace needs of a team's session. */
+export interface TracedSession {
+  readonly id: string;
+  subscribe(listener: (event: RunEvent) => void): () => void;
+  onStop(fn: () => Promise<void>): void;
+  stop(): Promise<void>;
+}
+
 const isLast = (event: RunEvent) => event.type === "run.finished" || event.type === "run.failed" || event.type === "run.interrupted";
 
 export class RunObservers {
@@ -91,6 +99,32 @@ export class RunObservers {
         })();
         return closed;
       },
+    };
+  }
+
+  /** A long-lived team's trace, until the team stops. A file that cannot be opened stops the team and throws. */
+  traceTeam(session: TracedSession, trace: CheckedTrace): void {
+    let tap: TraceTap;
+    try {
+      tap = this.open(session.id, trace);
+    } catch (error) {
+      void session.stop();
+      throw error;
+    }
+    const unsubscribe = session.subscribe(tap.onEvent);
+    session.onStop(() => {
+      unsubscribe();
+      return tap.close();
+    });
+  }
+
+  /** One run's trace on `session`: call what it returns when the run has ended (it writes the file). */
+  traceRun(session: TracedSession, trace: CheckedTrace): () => Promise<void> {
+    const tap = this.open(session.id, trace);
+    const unsubscribe = session.subscribe(tap.onEvent);
+    return () => {
+      unsubscribe();
+      return tap.close();
     };
   }
 
