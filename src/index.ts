@@ -18,8 +18,18 @@ export type { ElicitationFn, ElicitationHandler, ElicitationRequest, Elicitation
 export type { HttpTransportMode, McpHttpServerSpec, McpServerSpec, McpStdioServerSpec } from "./mcp/spec.js";
 export { MODEL_CATALOG } from "./models/catalog.js";
 export type { ModelInput } from "./models/modelRef.js";
+export type { TraceDetail } from "./observability/compact.js";
 export { renderTraceHtml } from "./observability/html.js";
-export type { TraceActorRecord, TraceEventRecord, TraceMessageRecord, TraceMetaRecord, TraceRecord } from "./observability/records.js";
+export {
+  TRACE_FORMAT,
+  TRACE_VERSION,
+  type TraceActorRecord,
+  type TraceEventRecord,
+  type TraceMessageRecord,
+  type TraceMetaRecord,
+  type TraceRecord,
+  type TraceTags,
+} from "./observability/records.js";
 export type {
   AgentDefinition,
   OutputSchema,
