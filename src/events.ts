@@ -13,17 +13,31 @@ export interface AtStep extends Tagged {
   step: number;
 }
 
+/** Where a tool call went. */
+export interface ToolOrigin {
+  /** `local`, the MCP server's name, or `agent` (a delegation). */
+  source: string;
+  /** The MCP server that owns the tool (MCP tools only). */
+  mcpServer?: string;
+  /** The agent a delegation (`ask_<agent>`) asked. */
+  delegateTo?: string;
+}
+
 /** The public events, by name. Every event carries `runId`; `agent`, `model` and `step` where they apply. */
 export interface RunEventMap {
   "run.started": Tagged & { input: Content; agents: string[]; models: string[]; agent: string; model: string };
   "step.started": AtStep;
   "text.delta": AtStep & { text: string };
-  "tool.called": AtStep & { callId: string; name: string; args: unknown; source: string };
-  "tool.result": AtStep & { callId: string; name: string; content: Content; isError: boolean; ms: number; source: string };
+  "tool.called": AtStep & { callId: string; name: string; args: unknown } & ToolOrigin;
+  "tool.result": AtStep & { callId: string; name: string; content: Content; isError: boolean; ms: number } & ToolOrigin;
   "step.retry": AtStep & { attempt: number; delayMs: number; error: ErrorData };
   handoff: Tagged & { from: string; to: string; reason: string; task?: string; step: number; by: "model" | "policy" | "fallback" };
   warning: Tagged & RunWarning;
-  "step.finished": AtStep & { record: StepRecord };
+  /**
+   * `modelMs`: the model call itself, from its first attempt to its answer (retries included,
+   * tool calls excluded). `responseModel` / `responseId`: what the provider says answered.
+   */
+  "step.finished": AtStep & { record: StepRecord; modelMs?: number; responseModel?: string; responseId?: string };
   "run.finished": Tagged & { result: RunResult<unknown> };
   "run.failed": Tagged & { error: ErrorData; partial: RunResult<unknown> };
   /** A tool call waits for a person's approval (one event per call). */

@@ -11,7 +11,7 @@ export { memoryStore } from "../actors/store/memory.js";
 export { sqliteStore } from "../actors/store/sqlite.js";
 export type { RetryOptions } from "./agent/retry.js";
 export { BatonError, type BatonErrorCode, type ErrorData, isBatonError } from "./errors.js";
-export type { AtStep, RunEvent, RunEventListeners, RunEventMap, RunEventName, Tagged } from "./events.js";
+export type { AtStep, RunEvent, RunEventListeners, RunEventMap, RunEventName, Tagged, ToolOrigin } from "./events.js";
 export type { RequireApproval } from "./mcp/approval.js";
 export type { McpAuth, McpAuthProvider, McpClientCredentials, McpOAuth } from "./mcp/auth/config.js";
 export type { McpAuthRecord, McpTokenStore } from "./mcp/auth/store.js";
@@ -40,6 +40,9 @@ export type {
   RunOptions,
   TeamOptions,
   TeamRunOptions,
+  TeamStartOptions,
+  TraceOption,
+  TraceSettings,
 } from "./options/types.js";
 export type { HandoffFilter } from "./policies/handoffFilters.js";
 export * as policies from "./policies/index.js";

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { type Actor, type AnyActorLogic, type AnyActorRef, createActor, type InspectionEvent, type Observer } from "xstate";
 import type { McpPool } from "../actors/mcp/pool.js";
+import { RunObservers } from "../actors/observability/runObservers.js";
 import { BUILTIN_FACTORIES, type ProviderFactories, ProviderRegistry } from "../actors/providers/registry.js";
 import { samplerOf } from "../actors/providers/sampling.js";
 import { providerService } from "../actors/providers/service.js";
@@ -17,10 +18,10 @@ import { BatonError } from "./errors.js";
 import type { RunEvent } from "./events.js";
 import type { McpOptions } from "./mcp/options.js";
 import type { McpServerSpec } from "./mcp/spec.js";
-import { type CheckedRun, checkRunInput } from "./options/checkRun.js";
+import { type CheckedRun, checkRunInput, checkTrace } from "./options/checkRun.js";
 import { type CheckedTeam, checkLimit, checkTeamOptions, read } from "./options/checkTeam.js";
 import { describeValue, isPlainObject } from "./options/describe.js";
-import type { OutputSchema, ResumeOptions, RunOptions, TeamOptions } from "./options/types.js";
+import type { OutputSchema, ResumeOptions, RunOptions, TeamOptions, TeamStartOptions } from "./options/types.js";
 import type { ProvidersConfig } from "./providers/config.js";
 import type { RunResult } from "./result.js";
 import { RunStream } from "./runStream.js";
@@ -110,7 +111,7 @@ function isStore(value: unknown): value is RunStore {
 }
 
 /** Keys a run may give besides `team` when it runs a defined team. */
-const RUN_KEYS = new Set(["team", "input", "messages", "signal", "maxSteps", "maxHandoffs", "meta"]);
+const RUN_KEYS = new Set(["team", "input", "messages", "signal", "maxSteps", "maxHandoffs", "meta", "trace"]);
 const DEFINITION_NAME = /^[a-zA-Z0-9_.-]{1,64}$/;
 
 /**
@@ -135,6 +136,8 @@ export class Runner {
   readonly #leases: Leases;
   /** Named team definitions (`define`), checked when defined. */
   readonly #definitions = new Map<string, TeamOptions>();
+  /** OpenTelemetry spans of every run, and the trace files runs and teams ask for. */
+  readonly #observers = new RunObservers();
 
   constructor(options?: RunnerOptions) {
     this.#options = checkRunnerOptions(options);
@@ -181,13 +184,15 @@ export class Runner {
   }
 
   /** A long-lived team: its actors stay alive across `team.run()` calls. */
-  team<O extends TeamOptions & { team?: string }>(options: O): Team<OutputOf<O>> {
+  team<O extends TeamStartOptions>(options: O): Team<OutputOf<O>> {
     this.#open();
     const resolved = this.#withDefinition(options);
     const checked = checkTeamOptions(resolved);
     const from = read(resolved, "from");
     const restored = from === undefined ? undefined : checkSnapshot(from);
+    const trace = checkTrace(read(resolved, "trace"));
     const session = this.#newSession(checked, true, restored);
+    if (trace) this.#observers.traceTeam(session, trace);
     return teamOver(session) as Team<OutputOf<O>>;
   }
 
@@ -261,6 +266,7 @@ export class Runner {
 
   #newSession(checked: CheckedTeam, stream: boolean, restored?: ReturnType<typeof checkSnapshot>): TeamSession {
     const session = new TeamSession(this.#host, checked, { stream, ...(restored ? { restored } : {}) });
+    session.subscribe(this.#observers.onEvent);
     this.#sessions.add(session);
     return session;
   }
@@ -271,12 +277,15 @@ export class Runner {
    */
   async #runOn(session: TeamSession, shape: TeamShape | undefined, run: CheckedRun, unsubscribe?: () => void): Promise<RunResult<unknown>> {
     let finished = false;
+    // Opened before the run starts: a trace file that cannot be written fails the run.
+    const endTrace = run.trace ? this.#observers.traceRun(session, run.trace) : undefined;
     try {
       const result = await session.run(run, true);
       finished = true;
       return result;
     } finally {
       unsubscribe?.();
+      await endTrace?.();
       await this.#release(session, shape, finished);
     }
   }
@@ -302,6 +311,7 @@ export class Runner {
       };
       this.#system = createActor(runnerSystemMachine, inspect ? { inspect, clock } : { clock });
       this.#system.start();
+      this.#observers.attach(this.#system.system);
     }
     this.#toShard({ type: "SPAWN", logic, systemId, input });
     const ref = this.#system.system.get(systemId);
@@ -334,6 +344,7 @@ export class Runner {
         spawn: (logic, systemId, input) => this.#spawn(logic, systemId, input),
         stopChild: (systemId) => this.#toShard({ type: "STOP", systemId }),
         sample: samplerOf((name) => this.#providers.get(name)),
+        traceContext: (call) => this.#observers.traceContextFor(call),
       });
     }
     return this.#mcp.ensure(specs, signal ? { signal } : {});
@@ -400,6 +411,7 @@ export class Runner {
     this.#closed = true;
     this.#idle.drain(); // idle teams are in #sessions too: stopped below
     await Promise.all([...this.#sessions].map((session) => session.stop()));
+    this.#observers.close();
     await this.#mcp?.close();
     this.#system?.stop();
     await this.#providers.close();

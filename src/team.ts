@@ -1,4 +1,5 @@
 import type { TeamSession } from "../actors/team/session.js";
+import { BatonError } from "./errors.js";
 import type { RunEvent, RunEventListeners, RunEventMap } from "./events.js";
 import { checkRunInput } from "./options/checkRun.js";
 import type { ResumeDecisions, TeamRunOptions } from "./options/types.js";
@@ -64,6 +65,9 @@ export class Team<TOutput = string> {
   run(input: Content, options?: TeamRunOptions): Promise<RunResult<TOutput>> {
     try {
       const checked = checkRunInput(options, "team.run options", { value: input });
+      if (checked.trace) {
+        throw new BatonError("INVALID_OPTIONS", 'A team\'s trace is set when it starts: runner.team({ …, trace: "team.jsonl" }).');
+      }
       return sessionOf(this).run(checked, false) as Promise<RunResult<TOutput>>;
     } catch (error) {
       return Promise.reject(error);

@@ -14,6 +14,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { ElicitationFn, McpRoot } from "../../src/mcp/options.js";
 import { pickSamplingModel, type SampleFn, toCreateMessageResult, toSampleRequest } from "../../src/mcp/sampling.js";
+import type { TraceContext } from "../../src/observability/traceContext.js";
 
 /** What the pool provides to every connection: answers to server requests and process tracking. */
 export interface ConnectionHooks {
@@ -29,6 +30,16 @@ export interface ConnectionHooks {
   processEnded(pid: number): void;
   /** Receives the promise of closing a connection, so close() can await every process. */
   track(closing: Promise<void>): void;
+  /** The trace context to send with a tool call (the span of that call, when its run is traced). */
+  traceContext?: (call: ToolCallTrace) => TraceContext | undefined;
+}
+
+/** What identifies a tool call to the observers: its run, agent, tool and idempotency key. */
+export interface ToolCallTrace {
+  runId: string;
+  agent: string;
+  name: string;
+  idempotencyKey?: string;
 }
 
 export interface ClientEvents {

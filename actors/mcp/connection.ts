@@ -29,6 +29,8 @@ import { closedText, lostText, requireApprovalErrorText } from "../../src/mcp/se
 import type { ConnectConfig, TransportKind } from "../../src/mcp/spec.js";
 import { StderrTail } from "../../src/mcp/stderrTail.js";
 import type { McpToolInfo } from "../../src/mcp/toolNames.js";
+import { type TraceContext, withTraceMeta } from "../../src/observability/traceContext.js";
+import { activeTraceContext } from "../observability/activeContext.js";
 import type { AuthSession } from "./auth/session.js";
 import { type ConnectionHooks, makeClient } from "./client.js";
 import { ChallengeWatch, httpTransport, stdioTransport } from "./transports.js";
@@ -74,6 +76,18 @@ async function listAllTools(client: Client, timeout: number): Promise<McpToolInf
     cursor = page.nextCursor;
   } while (cursor && tools.length < 10_000);
   return tools;
+}
+
+/**
+ * The trace context a tool call carries: its span's (the Runner's observers know it), else the
+ * caller's own traceparent, else the span active here (a caller's ALS context), if any.
+ */
+function traceContextOf(command: Extract<ConnectionCommand, { type: "CALL" }>, hooks: ConnectionHooks): TraceContext | undefined {
+  const origin = command.origin;
+  const observed = origin ? hooks.traceContext?.({ ...origin, name: command.name }) : undefined;
+  if (observed) return observed;
+  if (origin?.traceparent) return { traceparent: origin.traceparent };
+  return activeTraceContext();
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
@@ -248,9 +262,11 @@ export function mcpConnection(deps: ConnectionDeps) {
         }
       }
       const about = { server, tool: command.name, timeoutMs: command.timeoutMs, transport: kind, fix: deps.fix };
+      const meta = withTraceMeta(undefined, traceContextOf(command, hooks));
       const run = async () => {
         if (!client) throw new Error("not connected");
-        return client.callTool({ name: command.name, arguments: command.args }, undefined, {
+        const params = { name: command.name, arguments: command.args, ...(meta ? { _meta: meta } : {}) };
+        return client.callTool(params, undefined, {
           signal: controller.signal,
           timeout: command.timeoutMs,
           resetTimeoutOnProgress: true,

@@ -19,10 +19,11 @@ import type { SampleFn } from "../../src/mcp/sampling.js";
 import { startFailureText } from "../../src/mcp/serviceMessages.js";
 import { isUrlSpec, looksLikeRegistryName, type McpServerSpec, type ResolvedServer, resolveDirectSpec } from "../../src/mcp/spec.js";
 import { buildToolEntries, type McpToolInfo } from "../../src/mcp/toolNames.js";
+import type { TraceContext } from "../../src/observability/traceContext.js";
 import type { ToolEntry } from "../../src/tools/toolEntry.js";
 import { openAuthSession } from "./auth/session.js";
 import { fileTokenStore } from "./auth/tokenStore.js";
-import type { ConnectionHooks } from "./client.js";
+import type { ConnectionHooks, ToolCallTrace } from "./client.js";
 import { type ConnectionDeps, mcpConnection } from "./connection.js";
 import { ProcessGuard } from "./processGuard.js";
 import { loadRegistry } from "./registryFile.js";
@@ -48,6 +49,8 @@ export interface McpPoolInit extends McpOptions {
   sample: SampleFn;
   /** Environment for `${VAR}` in mcp.json (default process.env). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** W3C trace context of a tool call's span, sent with the MCP request (`params._meta`, HTTP headers). */
+  traceContext?: (call: ToolCallTrace) => TraceContext | undefined;
 }
 
 interface PoolEntry {
@@ -84,6 +87,7 @@ export class McpPool {
     this.tokenStore = init.tokenStore ?? fileTokenStore();
     this.hooks = {
       sample: init.sample,
+      ...(init.traceContext ? { traceContext: init.traceContext } : {}),
       ...(init.sampling?.model ? { samplingModel: init.sampling.model } : {}),
       ...(elicitation.handler ? { elicitation: elicitation.handler } : {}),
       ...(elicitation.applyDefaults ? { elicitationDefaults: true } : {}),

@@ -11,6 +11,7 @@ import type { FetchLike, Transport } from "@modelcontextprotocol/sdk/shared/tran
 import type { AuthChallenge } from "../../src/mcp/failures.js";
 import type { ConnectConfig } from "../../src/mcp/spec.js";
 import type { StderrTail } from "../../src/mcp/stderrTail.js";
+import { fetchWithTraceHeaders } from "../observability/traceHeaders.js";
 
 /** A stdio transport that reports its process id as soon as the process runs. */
 class TrackedStdioTransport extends StdioClientTransport {
@@ -90,10 +91,12 @@ export function httpTransport(
   const url = new URL(config.url);
   const requestInit: RequestInit = config.headers ? { headers: config.headers } : {};
   const auth = options.authProvider ? { authProvider: options.authProvider } : {};
-  if (mode === "sse") return new SSEClientTransport(url, { requestInit, fetch: options.watch.fetch, ...auth });
+  // The trace context of a request (params._meta) also goes in its HTTP headers.
+  const traced = fetchWithTraceHeaders(options.watch.fetch);
+  if (mode === "sse") return new SSEClientTransport(url, { requestInit, fetch: traced, ...auth });
   return new StreamableHTTPClientTransport(url, {
     requestInit,
-    fetch: options.watch.fetch,
+    fetch: traced,
     ...auth,
     reconnectionOptions: { maxRetries: 1, initialReconnectionDelay: 250, maxReconnectionDelay: 1000, reconnectionDelayGrowFactor: 2 },
   });

@@ -101,6 +101,8 @@ export class TeamSession {
   readonly #lifetime = new AbortController();
   #totals: Totals;
   readonly #restored: TeamSnapshot | undefined;
+  /** What stop() finishes with (a team's trace file). */
+  readonly #onStop: Array<() => Promise<void>> = [];
 
   constructor(host: TeamHost, checked: CheckedTeam, internal: { stream: boolean; restored?: TeamSnapshot }) {
     this.checked = checked;
@@ -128,6 +130,11 @@ export class TeamSession {
 
   off<K extends keyof RunEventMap>(name: K, listener?: RunEventListeners[K]): void {
     this.#emitter.off(name, listener as never);
+  }
+
+  /** Called at the end of stop(), which waits for it. */
+  onStop(fn: () => Promise<void>): void {
+    this.#onStop.push(fn);
   }
 
   /** Every event of every run, in order. Returns a function that unsubscribes. */
@@ -433,5 +440,6 @@ export class TeamSession {
     this.endSessions();
     this.#host.forget(this);
     this.#emitter.removeAllListeners();
+    await Promise.all(this.#onStop.map((fn) => fn().catch(() => undefined)));
   }
 }

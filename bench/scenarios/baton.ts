@@ -26,6 +26,7 @@ export const createBaton: Factory = async (endpoints, options = {}) => {
     tools: [tool],
     instructions: INSTRUCTIONS,
     ...(earlier.length ? { messages: earlier } : {}),
+    ...(options.trace ? { trace: options.trace } : {}),
   };
 
   async function runOnce(): Promise<string> {

@@ -1,5 +1,6 @@
 /** What every implementation of the scenario provides to the measuring code. */
 import type { InspectionEvent } from "xstate";
+import type { TraceOption } from "../../src/index.js";
 
 /** Where the provider server listens. */
 export interface Endpoints {
@@ -14,6 +15,8 @@ export interface ScenarioOptions {
   history?: number;
   /** baton only: the Runner's `inspect` option (the actor-message count). */
   inspect?: (event: InspectionEvent) => void;
+  /** baton only: each run's `trace` option (bench/tracing.ts). */
+  trace?: TraceOption;
 }
 
 export interface StreamOutcome {

@@ -43,6 +43,7 @@ export const agentMachine = agentSetup.createMachine({
       stepIndex: 0,
       response: undefined,
       stepStartedAt: 0,
+      answeredAt: 0,
       lastAt: 0,
       attempt: 0,
       retryDelayMs: 0,

@@ -53,6 +53,8 @@ export interface AgentContext {
   response: ModelResponse | undefined;
   /** When the step's first model call started, and the time of the latest answer (actor clocks). */
   stepStartedAt: number;
+  /** When the step's model answer arrived (0 until it has): model time ends there, tool time starts. */
+  answeredAt: number;
   lastAt: number;
   attempt: number;
   retryDelayMs: number;

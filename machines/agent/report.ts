@@ -1,7 +1,7 @@
 /** What an agent's model call is made of, and the reports it sends its supervisor (pure). */
 import { prepareRequest, type RequestInput } from "../../src/agent/request.js";
 import { assembleStep, assistantMessage, failedStep, type StepAuthor } from "../../src/agent/step.js";
-import type { CallOutcome } from "../../src/agent/toolPlan.js";
+import type { CallOutcome, CallPlan } from "../../src/agent/toolPlan.js";
 import type { ErrorData } from "../../src/errors.js";
 import type { ModelResponse } from "../../src/providers/types.js";
 import type { RunWarning } from "../../src/result.js";
@@ -51,7 +51,15 @@ export function stepReport(context: AgentContext): StepReport {
     context.outcomes,
     stepMs(context),
   );
-  return withWarnings(context, { record, messages });
+  const report: StepReport = { record, messages };
+  if (context.answeredAt && context.stepStartedAt) {
+    const response = context.response!;
+    const call: NonNullable<StepReport["call"]> = { modelMs: Math.max(0, context.answeredAt - context.stepStartedAt) };
+    if (response.responseModel) call.responseModel = response.responseModel;
+    if (response.responseId) call.responseId = response.responseId;
+    report.call = call;
+  }
+  return withWarnings(context, report);
 }
 
 /** A step that failed for good: its record carries the error, and no messages. */
@@ -111,4 +119,18 @@ export function settledOutcomes(resume: NonNullable<AgentContext["resume"]>): Re
 /** The transcript with a finished step added (what the agent has seen from now on). */
 export function withStep(context: AgentContext, messages: readonly Message[]): readonly Message[] {
   return [...context.transcript, ...messages];
+}
+
+/**
+ * Where a tool call went, for its tool.called / tool.result events: `source` (`local`, the MCP
+ * server's name, or `agent` for a delegation), and by name the MCP server or the agent asked.
+ */
+export function toolOrigin(plan: CallPlan | undefined): { source: string; mcpServer?: string; delegateTo?: string } {
+  if (plan?.kind === "service") {
+    return plan.entry.service.startsWith("mcp:")
+      ? { source: plan.entry.source, mcpServer: plan.entry.source }
+      : { source: plan.entry.source };
+  }
+  if (plan?.kind === "delegate") return { source: "agent", delegateTo: plan.to };
+  return { source: plan ? "local" : "agent" };
 }

@@ -22,7 +22,7 @@ import type {
 } from "../team/protocol.js";
 import type { ToolCallEvent, ToolResultEvent } from "../tools/protocol.js";
 import { type AgentContext, type AgentInput, callIdOf, stepOf } from "./context.js";
-import { failedReport, pendingStep, requestInput, responseOf, settledOutcomes, stepReport, withStep } from "./report.js";
+import { failedReport, pendingStep, requestInput, responseOf, settledOutcomes, stepReport, toolOrigin, withStep } from "./report.js";
 
 type AgentEvent =
   | TaskMessage
@@ -36,17 +36,20 @@ type AgentEvent =
 const allAnswered = ({ context }: { context: AgentContext }) => Object.keys(context.pending).length === 0;
 
 /** A fresh step: no answer, no calls, no attempts yet. */
-const freshStep: Pick<AgentContext, "response" | "attempt" | "plans" | "outcomes" | "pending" | "waiting" | "stepStartedAt" | "lastError"> =
-  {
-    response: undefined,
-    attempt: 0,
-    plans: [],
-    outcomes: {},
-    pending: {},
-    waiting: [],
-    stepStartedAt: 0,
-    lastError: undefined,
-  };
+const freshStep: Pick<
+  AgentContext,
+  "response" | "attempt" | "plans" | "outcomes" | "pending" | "waiting" | "stepStartedAt" | "answeredAt" | "lastError"
+> = {
+  response: undefined,
+  attempt: 0,
+  plans: [],
+  outcomes: {},
+  pending: {},
+  waiting: [],
+  stepStartedAt: 0,
+  answeredAt: 0,
+  lastError: undefined,
+};
 
 function progress(context: AgentContext, event: ProgressMessage["event"]): { to: string; message: ProgressMessage } {
   return { to: address.events(context.config.teamId), message: { type: "PROGRESS", event } };
@@ -123,6 +126,7 @@ export const agentSetup = setup({
       return {
         response: calls === output.toolCalls ? output : extend(output, { toolCalls: calls }),
         stepStartedAt: context.stepStartedAt || answer.startedAt,
+        answeredAt: answer.at,
         lastAt: answer.at,
       };
     }),
@@ -162,14 +166,14 @@ export const agentSetup = setup({
       const channel = config.stream ? actorAt(system, address.events(config.teamId)) : undefined;
       for (const plan of plans) {
         if (plan.kind === "transfer" || !channel) continue;
-        const source = plan.kind === "service" ? plan.entry.source : plan.kind === "delegate" ? "agent" : "local";
+        const origin = toolOrigin(plan);
         const { message } = progress(context, {
           type: "tool.called",
           ...tag,
           callId: plan.call.id,
           name: plan.call.name,
           args: plan.call.args,
-          source,
+          ...origin,
         });
         enqueue.sendTo(channel, message);
         const immediate = dispatch.outcomes[plan.call.id];
@@ -180,7 +184,7 @@ export const agentSetup = setup({
             callId: plan.call.id,
             name: plan.call.name,
             ...immediate,
-            source,
+            ...origin,
           });
           enqueue.sendTo(channel, result.message);
         }
@@ -222,7 +226,6 @@ export const agentSetup = setup({
       });
       const channel = context.config.stream ? actorAt(system, address.events(context.config.teamId)) : undefined;
       if (!channel) return;
-      const source = plan?.kind === "service" ? plan.entry.source : "agent";
       const { message } = progress(context, {
         type: "tool.result",
         runId: context.runId,
@@ -234,7 +237,7 @@ export const agentSetup = setup({
         content,
         isError,
         ms: e.ms,
-        source,
+        ...toolOrigin(plan),
       });
       enqueue.sendTo(channel, message);
     }),

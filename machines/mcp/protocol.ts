@@ -46,6 +46,8 @@ export type ConnectionCommand =
       samplingModel?: string;
       /** Ask the user's approval rule (a function, so it runs in the connection) before calling. */
       checkApproval?: true;
+      /** Who made the call (its trace context is looked up by these), and the caller's traceparent if it sent one. */
+      origin?: { runId: string; agent: string; idempotencyKey: string; traceparent?: string };
     }
   | { type: "CANCEL"; callId: string }
   /** Is the server still there? (An HTTP transport does not notice a server that vanished.) */

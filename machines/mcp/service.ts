@@ -46,6 +46,7 @@ interface PendingCall {
   samplingModel?: string;
   /** The user's approval function must be asked before the call is made. */
   checkApproval?: true;
+  origin?: { runId: string; agent: string; idempotencyKey: string; traceparent?: string };
 }
 
 export interface McpServiceContext extends McpServiceInput {
@@ -85,6 +86,7 @@ function send(enqueue: Enqueue, context: McpServiceContext, call: PendingCall): 
   const command: ConnectionCommand = { type: "CALL", callId: call.callId, name: call.name, args: call.args, timeoutMs: call.timeoutMs };
   if (call.samplingModel) command.samplingModel = call.samplingModel;
   if (call.checkApproval) command.checkApproval = true;
+  if (call.origin) command.origin = call.origin;
   enqueue.sendTo(connId(context.gen), command);
 }
 
@@ -98,6 +100,10 @@ function pendingCall(event: ToolCallEvent, context: McpServiceContext, checkAppr
   };
   if (event.samplingModel) call.samplingModel = event.samplingModel;
   if (checkApproval) call.checkApproval = true;
+  if (event.runId !== undefined) {
+    call.origin = { runId: event.runId, agent: event.agent, idempotencyKey: event.idempotencyKey };
+    if (event.traceparent) call.origin.traceparent = event.traceparent;
+  }
   return call;
 }
 

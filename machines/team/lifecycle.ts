@@ -116,6 +116,7 @@ export function recordReport(context: SupervisorContext, report: StepReport | un
         model: report.record.model,
         step: report.record.step,
         record: report.record,
+        ...report.call,
       },
     ],
   };

@@ -135,6 +135,8 @@ export interface StepReport {
   messages: Message[];
   /** What baton changed to keep the request valid (dropped settings, replaced content). */
   warnings?: RunWarning[];
+  /** The model call itself: its time (retries included, tools excluded) and what the provider says answered. */
+  call?: { modelMs: number; responseModel?: string; responseId?: string };
 }
 
 /** A step is done and the agent goes on under its grant. */

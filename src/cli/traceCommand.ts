@@ -22,7 +22,7 @@ Options:
   -h, --help            this help
 
 Record a trace with \`baton run … --trace run.jsonl\` (or --trace-html run.html for both at
-once), or with createTraceRecorder("run.jsonl") in a program.`;
+once), or in a program with runner.run({ …, trace: "run.jsonl" }).`;
 
 interface TraceIO {
   stdout: Output;

@@ -3,7 +3,7 @@
  * viewer draws one lane per actor and groups lanes by what they are.
  */
 
-export type ActorKind = "supervisor" | "agent" | "tools" | "events" | "callbacks" | "provider" | "mcp" | "executor" | "other";
+export type ActorKind = "supervisor" | "agent" | "tools" | "events" | "callbacks" | "provider" | "mcp" | "other";
 
 export interface ActorInfo {
   id: string;
@@ -18,7 +18,6 @@ const TEAM_SCOPED: Record<string, ActorKind> = { team: "supervisor", tools: "too
 
 /** Parses `agent:<team>:<name>`, `team:<team>`, `provider:<name>`, `mcp:<name>`, … */
 export function actorInfo(id: string): ActorInfo {
-  if (id === "tool-executor") return { id, kind: "executor" };
   const colon = id.indexOf(":");
   if (colon < 0) return { id, kind: "other" };
   const prefix = id.slice(0, colon);

@@ -80,7 +80,6 @@ export function barsFromMessages(messages: TraceMessageRecord[], c: BuildContext
       case "CALL":
       case "TOOL.CALL":
       case "DELEGATE":
-      case "TOOL.RUN":
         if (m.callId) open.set(`${m.type}|${m.callId}`, m);
         break;
       case "CALL.DONE":
@@ -91,9 +90,8 @@ export function barsFromMessages(messages: TraceMessageRecord[], c: BuildContext
       }
       case "TOOL.RESULT": {
         const tool = open.get(`TOOL.CALL|${m.callId}`);
-        const run = open.get(`TOOL.RUN|${m.callId}`);
         const delegation = open.get(`DELEGATE|${m.callId}`);
-        if (tool) toolBar(tool, m, run, c, ++n);
+        if (tool) toolBar(tool, m, c, ++n);
         else if (delegation) delegationBar(delegation, m, messages, c, ++n);
         break;
       }
@@ -164,13 +162,11 @@ function modelBar(request: TraceMessageRecord, answer: TraceMessageRecord | unde
   c.bars.push({ ...bar, id: `svc-${id}`, lane: request.to, kind: "service", of: id });
 }
 
-function toolBar(
-  call: TraceMessageRecord,
-  answer: TraceMessageRecord,
-  run: TraceMessageRecord | undefined,
-  c: BuildContext,
-  n: number,
-): void {
+/**
+ * A tool call: TOOL.CALL from the agent to its service (the team's local tools, `tools:<team>`,
+ * or an MCP server, `mcp:<name>`) and the TOOL.RESULT back; mirrored in the service's lane.
+ */
+function toolBar(call: TraceMessageRecord, answer: TraceMessageRecord, c: BuildContext, n: number): void {
   const data = (call.data ?? {}) as { name?: string; args?: unknown; idempotencyKey?: string; runId?: string };
   const answerData = (answer.data ?? {}) as { content?: unknown; isError?: boolean; ms?: number };
   const toolCallId = data.idempotencyKey?.slice((data.runId ?? "").length + 1);
@@ -186,7 +182,7 @@ function toolBar(
       label: answerData.isError ? "Error result" : "Result",
       text: typeof content === "string" ? content : JSON.stringify(content, null, 2),
     },
-    { label: "Service", text: server.kind === "mcp" ? `MCP server "${server.name}" (${call.to})` : call.to },
+    { label: "Service", text: server.kind === "mcp" ? `MCP server "${server.name}" (${call.to})` : `local tools (${call.to})` },
   ];
   const bar: Bar = {
     id,
@@ -207,7 +203,6 @@ function toolBar(
   if (call.step !== undefined) bar.step = call.step;
   c.bars.push(bar);
   c.bars.push({ ...bar, id: `svc-${id}`, lane: call.to, row: 0, kind: "service", of: id });
-  if (run) c.bars.push({ ...bar, id: `exec-${id}`, lane: run.to, row: 0, start: c.rel(run.t), kind: "service", of: id });
 }
 
 function delegationBar(

@@ -1,7 +1,7 @@
 /**
  * Turns what actors send each other into JSON a trace file can hold. Messages are plain data by
  * rule, but a few carry more than a trace needs (the whole transcript in every TASK and model
- * call, a tool's zod schema in TOOL.RUN): in "summary" detail those become counts and the last
+ * call, the tool list of each step): in "summary" detail those become counts and the last
  * messages, and long strings are cut, so a trace grows with the run, not with its square.
  */
 
@@ -149,8 +149,6 @@ export function compactMessage(event: Record<string, unknown>, options: CompactO
         options,
       );
     }
-    case "TOOL.RUN":
-      return toJsonSafe({ ...data, tool: (data.tool as { name?: string } | undefined)?.name }, options);
     default:
       return toJsonSafe(data, options);
   }

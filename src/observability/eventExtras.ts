@@ -1,6 +1,9 @@
 /**
- * Fields the observers use that today's events do not carry yet. The core adds them (issue 18's
- * report lists them); until then each is optional and the observers do without.
+ * Fields the observers read from events, each optional. The events carry `agent` (every event),
+ * `responseModel`, `responseId` and `modelMs` (step.finished), `mcpServer` (tool events of MCP
+ * tools) and `delegateTo` (a delegation's tool events). Not carried yet, and done without:
+ * `agents` with their models (run.started lists names), `conversationId`, and a step's `policy`
+ * decision (the observer reads POLICY.ANSWER messages instead).
  */
 import type { RunEvent } from "../events.js";
 

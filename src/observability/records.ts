@@ -67,10 +67,10 @@ export type TraceRecord = TraceMetaRecord | TraceEventRecord | TraceMessageRecor
 
 /** Answers that end a request: the correlation is dropped after them. */
 const ANSWERS = new Set(["CALL.DONE", "CALL.FAILED", "TOOL.RESULT"]);
-const CANCELS = new Set(["CALL.ABORT", "TOOL.CANCEL", "TOOL.ABORT", "DELEGATE.CANCEL"]);
+const CANCELS = new Set(["CALL.ABORT", "TOOL.CANCEL"]);
 
 interface Pending {
-  /** Where the request went last (TOOL.CALL to the tools service, then TOOL.RUN to the executor). */
+  /** Where the request went (an answer sent without a sender is from there). */
   lastTo: string;
   tags: TraceTags;
 }

@@ -16,7 +16,7 @@ import type { AgentSummary, Arrow, Bar, Lane, Marker, RunView, TraceView, Transc
 
 export type * from "./view.js";
 
-const LANE_ORDER: ActorKind[] = ["supervisor", "agent", "tools", "mcp", "provider", "executor", "callbacks", "other"];
+const LANE_ORDER: ActorKind[] = ["supervisor", "agent", "tools", "mcp", "provider", "callbacks", "other"];
 
 /** Builds the viewer's model of every run in a trace. */
 export function buildTraceView(records: readonly TraceRecord[]): TraceView {
@@ -248,8 +248,6 @@ function laneLabel(id: string): string {
       return info.name ?? id;
     case "tools":
       return "local tools";
-    case "executor":
-      return "tool executor";
     case "provider":
       return `provider ${info.name}`;
     case "mcp":

@@ -10,8 +10,43 @@ export interface CheckedRun {
   maxSteps: number | undefined;
   maxHandoffs: number | undefined;
   signal: AbortSignal | undefined;
+  /** The run's trace settings (`trace` option), when given. */
+  trace?: CheckedTrace;
   /** Written into the run's first checkpoint: its team definition and the starter's own data. */
   origin?: { team?: string; meta?: Record<string, unknown> };
+}
+
+/** `trace` as the observers take it. */
+export interface CheckedTrace {
+  file?: string;
+  captureContent: boolean;
+}
+
+const TRACE_KEYS = new Set(["file", "captureContent"]);
+
+/** The `trace` option of a run or a team: a file path, or `{ file?, captureContent? }`. */
+export function checkTrace(value: unknown): CheckedTrace | undefined {
+  if (value === undefined) return undefined;
+  const path = (file: unknown, name: string) => {
+    if (typeof file !== "string" || file.trim() === "") {
+      throw invalid(`${name} must be the path of the trace file to write (e.g. "run.jsonl"); got ${describeValue(file)}.`);
+    }
+    return file;
+  };
+  if (typeof value === "string") return { file: path(value, "trace"), captureContent: false };
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw invalid(`trace must be a file path or { file?, captureContent? }; got ${describeValue(value)}.`);
+  }
+  const settings = value as Record<string, unknown>;
+  const unknown = Object.keys(settings).filter((key) => !TRACE_KEYS.has(key));
+  if (unknown.length) throw invalid(`trace takes file and captureContent; got ${unknown.join(", ")}.`);
+  const captureContent = settings.captureContent;
+  if (captureContent !== undefined && typeof captureContent !== "boolean") {
+    throw invalid(`trace.captureContent must be true or false; got ${describeValue(captureContent)}.`);
+  }
+  const checked: CheckedTrace = { captureContent: captureContent === true };
+  if (settings.file !== undefined) checked.file = path(settings.file, "trace.file");
+  return checked;
 }
 
 function invalid(message: string): BatonError {
@@ -90,5 +125,7 @@ export function checkRunInput(options: unknown, what = "options", input?: { valu
   };
   const meta = read(options, "meta", what);
   if (meta !== undefined) checked.origin = { meta: checkMeta(meta) };
+  const trace = checkTrace(read(options, "trace", what));
+  if (trace) checked.trace = trace;
   return checked;
 }

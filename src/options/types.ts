@@ -86,6 +86,29 @@ export interface RunOptions extends TeamOptions {
    * checkpoint and given back by `runner.unfinishedRuns()`. Never put secrets here.
    */
   meta?: Record<string, unknown>;
+  /** Record this run: a trace file path (`baton trace` renders it), or trace settings. */
+  trace?: TraceOption;
+}
+
+/**
+ * A run's or a team's trace. A string is `{ file }`. OpenTelemetry spans are made whenever an
+ * SDK is registered; these settings add a trace file and message content in the spans.
+ */
+export type TraceOption = string | TraceSettings;
+
+export interface TraceSettings {
+  /** Write every event and every actor message, with timestamps, to this JSON Lines file. */
+  file?: string;
+  /** Put message content (prompts, answers, tool arguments and results) in the OTel spans. Default false. */
+  captureContent?: boolean;
+}
+
+/** `runner.team` options: a team's options, or a defined team's name, and the team's trace. */
+export interface TeamStartOptions extends TeamOptions {
+  /** A team defined with `runner.define(name, options)`. */
+  team?: string;
+  /** Record every run of this team (one file for the team's life, closed when it stops). */
+  trace?: TraceOption;
 }
 
 export interface TeamRunOptions {

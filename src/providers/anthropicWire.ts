@@ -14,6 +14,7 @@ import type { ProviderPart, ToolCall } from "../transcript/index.js";
 import { ANTHROPIC, historyTools, toAnthropicMessages } from "./anthropicMessages.js";
 import { outputFormat, outputTool, outputToolChoice, outputToolName } from "./anthropicOutput.js";
 import { ANTHROPIC_LIMITS, checkRequestContent, isBlank } from "./content.js";
+import { withIdentity } from "./identity.js";
 import { parseToolArgs, toolInputToArgs } from "./toolArgs.js";
 import type { ModelRequest, ModelResponse, StopReason, ToolSpec, Usage } from "./types.js";
 
@@ -161,7 +162,7 @@ export function fromAnthropicMessage(message: AnthropicMessage): ModelResponse {
     else if (block.type === "redacted_thinking") parts.push({ provider: ANTHROPIC, kind: "redacted_thinking", data: { data: block.data } });
   }
   const usage = { inputTokens: inputTokens(message.usage), outputTokens: message.usage.output_tokens ?? 0 };
-  return response(text, toolCalls, usage, message.stop_reason, parts);
+  return withIdentity(response(text, toolCalls, usage, message.stop_reason, parts), message.model, message.id);
 }
 
 type StreamBlock =
@@ -177,6 +178,8 @@ export class AnthropicStreamAccumulator {
   #stopReason: string | null = null;
   #usage: WireUsage = {};
   #stopped = false;
+  #model: string | undefined;
+  #id: string | undefined;
   readonly #onText: ((text: string) => void) | undefined;
 
   constructor(onText?: (text: string) => void) {
@@ -192,6 +195,8 @@ export class AnthropicStreamAccumulator {
     switch (event.type) {
       case "message_start":
         this.#usage = { ...event.message.usage };
+        this.#model = event.message.model || undefined;
+        this.#id = event.message.id || undefined;
         break;
       case "content_block_start": {
         const block = event.content_block;
@@ -248,6 +253,6 @@ export class AnthropicStreamAccumulator {
         parts.push({ provider: ANTHROPIC, kind: "redacted_thinking", data: { data: block.data } });
     }
     const usage = { inputTokens: inputTokens(this.#usage), outputTokens: this.#usage.output_tokens ?? 0 };
-    return response(text, toolCalls, usage, this.#stopReason, parts);
+    return withIdentity(response(text, toolCalls, usage, this.#stopReason, parts), this.#model, this.#id);
   }
 }

@@ -2,6 +2,7 @@
  * Translation between the neutral transcript and OpenAI Chat Completions: request bodies,
  * JSON responses, and streamed chunks. Pure: no SDK client, no I/O.
  */
+
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -11,6 +12,7 @@ import type {
 import { modelCapabilities } from "../models/capabilities.js";
 import type { ToolCall } from "../transcript/index.js";
 import { checkRequestContent, OPENAI_LIMITS } from "./content.js";
+import { withIdentity } from "./identity.js";
 import { toOpenAIMessages } from "./openaiMessages.js";
 import { parseToolArgs } from "./toolArgs.js";
 import type { ModelRequest, ModelResponse, OutputSpec, StopReason, ToolSpec, Usage } from "./types.js";
@@ -105,7 +107,7 @@ export function fromOpenAICompletion(completion: ChatCompletion): ModelResponse 
   const refusal = message?.refusal ?? undefined;
   const text = message?.content ?? refusal ?? "";
   const stopReason = !message?.content && refusal ? "content_filter" : mapFinishReason(choice?.finish_reason, toolCalls.length > 0);
-  return { text, toolCalls, usage: toUsage(completion.usage), stopReason };
+  return withIdentity({ text, toolCalls, usage: toUsage(completion.usage), stopReason }, completion.model, completion.id);
 }
 
 interface PartialCall {
@@ -124,6 +126,8 @@ export class OpenAIStreamAccumulator {
   #calls = new Map<number, PartialCall>();
   #finishReason: string | null = null;
   #usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  #model: string | undefined;
+  #id: string | undefined;
   readonly #onText: ((text: string) => void) | undefined;
 
   constructor(onText?: (text: string) => void) {
@@ -137,6 +141,8 @@ export class OpenAIStreamAccumulator {
 
   push(chunk: ChatCompletionChunk): void {
     if (chunk.usage) this.#usage = toUsage(chunk.usage);
+    this.#model ??= chunk.model || undefined;
+    this.#id ??= chunk.id || undefined;
     const choice = chunk.choices?.[0];
     if (!choice) return;
     const delta = choice.delta ?? {};
@@ -161,6 +167,6 @@ export class OpenAIStreamAccumulator {
       .map(([index, call]) => toolCall(call.id || `call_${index}`, call.name, call.args));
     const text = this.#text || this.#refusal;
     const stopReason = !this.#text && this.#refusal ? "content_filter" : mapFinishReason(this.#finishReason, toolCalls.length > 0);
-    return { text, toolCalls, usage: this.#usage, stopReason };
+    return withIdentity({ text, toolCalls, usage: this.#usage, stopReason }, this.#model, this.#id);
   }
 }

@@ -64,6 +64,10 @@ export interface ModelResponse {
   usage: Usage;
   stopReason: StopReason;
   providerParts?: ProviderPart[];
+  /** The model id the provider says answered (often more exact than the one asked for). */
+  responseModel?: string;
+  /** The provider's id of this response. */
+  responseId?: string;
 }
 
 /**

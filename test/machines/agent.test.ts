@@ -153,6 +153,8 @@ describe("agent: answers without tool calls", () => {
           ms: 400,
         },
         messages: [{ role: "assistant", content: "March 3", meta: { model: "sim/a", agent: "a" } }],
+        // The model call's own time: from its start to its answer.
+        call: { modelMs: 400 },
       },
     });
     expect(r.parent).toHaveLength(1);

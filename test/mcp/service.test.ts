@@ -97,7 +97,16 @@ describe("the MCP service machine", () => {
 
     const id = s.call();
     expect(s.replies[0]).toEqual({ type: "REPLY.START", callId: id });
-    expect(s.last().commands).toEqual([{ type: "CALL", callId: id, name: "echo", args: { n: 1 }, timeoutMs: 400 }]);
+    expect(s.last().commands).toEqual([
+      {
+        type: "CALL",
+        callId: id,
+        name: "echo",
+        args: { n: 1 },
+        timeoutMs: 400,
+        origin: { runId: "r", agent: "a", idempotencyKey: `r:${id}` },
+      },
+    ]);
     s.last().report({ type: "CONN.RESULT", callId: id, content: [{ type: "text", text: "hi" }], isError: false, suspect: false });
     expect(s.answerTo(id)).toEqual({
       type: "REPLY",
@@ -125,7 +134,16 @@ describe("the MCP service machine", () => {
       content: 'MCP server "fs" is restarting and was not back within 200 ms; the call was not made.',
     });
     s.last().report({ type: "CONN.READY", tools: TOOLS, transport: "sse" });
-    expect(s.last().commands).toEqual([{ type: "CALL", callId: early, name: "echo", args: { n: 1 }, timeoutMs: 400 }]);
+    expect(s.last().commands).toEqual([
+      {
+        type: "CALL",
+        callId: early,
+        name: "echo",
+        args: { n: 1 },
+        timeoutMs: 400,
+        origin: { runId: "r", agent: "a", idempotencyKey: `r:${early}` },
+      },
+    ]);
     s.clock.increment(1000); // the early call's wait timer was cancelled when it went out
     expect(s.answerTo(early)).toBeUndefined();
   });
@@ -231,7 +249,10 @@ describe("the MCP service machine", () => {
     const s = startService({ approval: { kind: "ask" } });
     s.last().report({ type: "CONN.READY", tools: TOOLS, transport: "stdio" });
     const id = s.call("write");
-    expect(s.last().commands).toEqual([{ type: "CALL", callId: id, name: "write", args: { n: 1 }, timeoutMs: 400, checkApproval: true }]);
+    const origin = (callId: string) => ({ runId: "r", agent: "a", idempotencyKey: `r:${callId}` });
+    expect(s.last().commands).toEqual([
+      { type: "CALL", callId: id, name: "write", args: { n: 1 }, timeoutMs: 400, checkApproval: true, origin: origin(id) },
+    ]);
     s.last().report({
       type: "CONN.RESULT",
       callId: id,
@@ -242,7 +263,14 @@ describe("the MCP service machine", () => {
     });
     expect(s.answerTo(id)).toMatchObject({ needsApproval: true, isError: false });
     const approved = s.call("write", { approved: true });
-    expect(s.last().commands.at(-1)).toEqual({ type: "CALL", callId: approved, name: "write", args: { n: 2 }, timeoutMs: 400 });
+    expect(s.last().commands.at(-1)).toEqual({
+      type: "CALL",
+      callId: approved,
+      name: "write",
+      args: { n: 2 },
+      timeoutMs: 400,
+      origin: origin(approved),
+    });
   });
 
   it("cancels running and queued calls, and tells the connection", () => {

@@ -71,6 +71,14 @@ describe("the viewer's model of a trace", () => {
       "gen_ai.request.model": "claude-sonnet-4-20250514",
     });
     expect(tree.one("invoke_workflow baton").attributes["baton.usage.cost_usd"]).toBeCloseTo(result.usage.costUSD!, 12);
+    // What the provider says answered, from the step.finished events.
+    for (const chat of tree.named("chat gpt-4o-mini")) {
+      expect(chat.attributes["gen_ai.response.model"]).toBe("gpt-4o-mini");
+      expect(chat.attributes["gen_ai.response.id"]).toMatch(/^chatcmpl-sim-\d+$/);
+    }
+    const claude = tree.one("chat claude-sonnet-4-20250514");
+    expect(claude.attributes["gen_ai.response.model"]).toBe("claude-sonnet-4-20250514");
+    expect(typeof claude.attributes["gen_ai.response.id"]).toBe("string");
   });
 
   it("a team's runs in one trace are separate runs, each with its own bars", async () => {

@@ -77,6 +77,10 @@ describe("the trace viewer in chromium", () => {
     const tool = page.locator('g.bar[data-kind="tool"]');
     expect(await tool.count()).toBe(1);
     expect(await tool.textContent()).toContain("lookup");
+    // The team's local tools actor ran it: the call is mirrored in its lane, and only there.
+    const toolId = await tool.getAttribute("data-bar-id");
+    const mirrors = await page.locator(`g.bar[data-of="${toolId}"]`).evaluateAll((els) => els.map((e) => e.getAttribute("data-lane")));
+    expect(mirrors).toEqual([expect.stringMatching(/^tools:t[^:]+$/)]);
     expect(await page.locator('g.bar[data-kind="delegation"]').getAttribute("data-agent")).toBe("sim/lead");
     // The failed attempt is marked: a retry marker on the lead's lane.
     expect(await page.locator('g.marker[data-marker="retry"]').getAttribute("data-lane")).toMatch(/:sim\/lead$/);
@@ -112,6 +116,7 @@ describe("the trace viewer in chromium", () => {
     await expect.poll(() => detail.locator("h3").textContent()).toBe("Tool call: lookup");
     expect(JSON.parse((await detail.locator('[data-section="Arguments"] pre').textContent()) ?? "")).toEqual({ topic: "probe" });
     expect(await detail.locator('[data-section="Result"] pre').textContent()).toBe("FACT: the probe launched on 2026-05-01.");
+    expect(await detail.locator('[data-section="Service"] pre').textContent()).toMatch(/^local tools \(tools:t[^:]+\)$/);
 
     await page.locator('g.bar[data-kind="model"][data-step="4"]').click();
     await expect.poll(() => detail.locator("h3").textContent()).toBe("Model call: sim/writer");

@@ -34,7 +34,15 @@ describe("anthropic adapter: JSON", () => {
         settings: { temperature: 0.3, topP: 0.8, stop: ["END"], extra: { metadata: { user_id: "u1" } } },
       }),
     );
-    expect(response).toEqual({ text: "Hi there.", toolCalls: [], usage: { inputTokens: 12, outputTokens: 4 }, stopReason: "stop" });
+    expect(response).toEqual({
+      text: "Hi there.",
+      toolCalls: [],
+      usage: { inputTokens: 12, outputTokens: 4 },
+      stopReason: "stop",
+      // What the API says answered: its model and message id.
+      responseModel: ANTHROPIC_MODEL,
+      responseId: expect.any(String),
+    });
     const body = lastBody(sim);
     expect(body.system).toBe("Be brief.\n\nAnswer in English.");
     expect(body.messages).toEqual([{ role: "user", content: "Hello" }]);

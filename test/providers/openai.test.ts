@@ -28,7 +28,15 @@ describe("openai adapter: JSON", () => {
         settings: { temperature: 0.2, topP: 0.9, maxTokens: 55, stop: ["END"], extra: { seed: 7, user: "u1" } },
       }),
     );
-    expect(response).toEqual({ text: "Hi there.", toolCalls: [], usage: { inputTokens: 11, outputTokens: 3 }, stopReason: "stop" });
+    expect(response).toEqual({
+      text: "Hi there.",
+      toolCalls: [],
+      usage: { inputTokens: 11, outputTokens: 3 },
+      stopReason: "stop",
+      // What the API says answered: its model and completion id.
+      responseModel: expect.any(String),
+      responseId: expect.stringMatching(/^chatcmpl-/),
+    });
     const body = lastBody(sim);
     expect(body.messages).toEqual([
       { role: "system", content: "Be brief." },
