@@ -6,9 +6,11 @@ export { type McpLoginOptions, type McpLoginResult, mcpLogin, mcpLogout } from "
 export { fileTokenStore, memoryTokenStore } from "../actors/mcp/auth/tokenStore.js";
 export { createOtelObserver, type OtelObserver, type OtelObserverOptions, type ToolCallRef } from "../actors/observability/otel.js";
 export { createTraceRecorder, type TraceRecorder, type TraceRecorderOptions, type TraceTarget } from "../actors/observability/traceFile.js";
+export { type RedisEngineOptions, redisEngine } from "../actors/redis/engine.js";
 export { memoryStore } from "../actors/store/memory.js";
 export { sqliteStore } from "../actors/store/sqlite.js";
 export type { RetryOptions } from "./agent/retry.js";
+export type { Engine, EngineJob, EngineWorkOptions, JobExecutor, JobOutcome } from "./engine/types.js";
 export { BatonError, type BatonErrorCode, type ErrorData, isBatonError } from "./errors.js";
 export type { AtStep, RunEvent, RunEventListeners, RunEventMap, RunEventName, Tagged } from "./events.js";
 export type { RequireApproval } from "./mcp/approval.js";

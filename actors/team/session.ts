@@ -215,7 +215,7 @@ export class TeamSession {
   }
 
   async #runNow(run: CheckedRun, fresh: boolean, resume?: Resume): Promise<RunResult<unknown>> {
-    const runId = resume?.state.runId ?? this.#host.newRunId();
+    const runId = resume?.state.runId ?? run.runId ?? this.#host.newRunId();
     const { signal } = run;
     if (this.#stopped) return this.#settleEarly(runId, run, { code: "CLOSED", message: `Team ${this.id} is stopped.` });
     if (signal?.aborted) return this.#settleEarly(runId, run, { code: "CANCELLED", message: "The run was cancelled before it started." });

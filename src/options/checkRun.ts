@@ -10,6 +10,8 @@ export interface CheckedRun {
   maxSteps: number | undefined;
   maxHandoffs: number | undefined;
   signal: AbortSignal | undefined;
+  /** The run's id when its starter chose it (an engine's job, a cancellable run); else the team picks one. */
+  runId?: string;
   /** Written into the run's first checkpoint: its team definition and the starter's own data. */
   origin?: { team?: string; meta?: Record<string, unknown> };
 }
