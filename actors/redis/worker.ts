@@ -65,7 +65,7 @@ function lastEventOf(runId: string, outcome: JobOutcome | undefined, error: unkn
 }
 
 export async function startWorker(setup: WorkerSetup): Promise<{ stop: () => Promise<void>; stopped: Promise<void> }> {
-  const { keys, store, executor, owner, retentionMs, lockDurationMs } = setup;
+  const { keys, store, owner, retentionMs, lockDurationMs } = setup;
   const redis = await setup.conn();
   const running = new Map<string, AbortController>();
   let stopping = false;
