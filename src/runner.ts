@@ -499,8 +499,10 @@ export class Runner {
   /** Stops every team, every MCP server and the actor system. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
-    this.#closed = true;
+    // A worker stops taking jobs and finishes the ones it holds before the Runner closes.
     await this.#engine?.close();
+    if (this.#closed) return;
+    this.#closed = true;
     this.#idle.drain(); // idle teams are in #sessions too: stopped below
     await Promise.all([...this.#sessions].map((session) => session.stop()));
     await this.#mcp?.close();

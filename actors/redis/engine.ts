@@ -68,7 +68,9 @@ export function redisEngine(options: RedisEngineOptions = {}): Engine {
   const queue = () =>
     (queuePromise ??= (async () => {
       const { Queue } = await import("bullmq");
-      return new Queue(keys.queue, { connection: await open(false), prefix: keys.bull });
+      const jobs = new Queue(keys.queue, { connection: await open(false), prefix: keys.bull });
+      jobs.on("error", () => undefined); // Redis unreachable: a submit reports it
+      return jobs;
     })());
   const store = redisStore(conn, keys, retentionMs);
   let stopWorker: (() => Promise<void>) | undefined;

@@ -7,10 +7,12 @@ import type { RunEvent } from "../../src/events.js";
  * run's final event is in already, or another owner holds the run (a worker that lost it).
  * Every write extends the stream's life to `retention` after its last event.
  * KEYS: events, lease, ended, meta. ARGV: owner, event JSON, final (1/0), retentionMs.
- * Returns the seq, -1 after the final event, -2 when another owner holds the run.
+ * Returns the seq, -1 after the final event, -2 when another owner holds the run, -3 when Redis
+ * no longer knows the run (it lost its data): nothing is written for a run nobody waits on.
  */
 const EMIT = `
 if redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
+if redis.call('EXISTS', KEYS[4]) == 0 then return -3 end
 local holder = redis.call('GET', KEYS[2])
 if holder and holder ~= ARGV[1] then return -2 end
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)

@@ -7,12 +7,15 @@ import { summaryOf } from "../store/summary.js";
 /**
  * Appends a run's records when this owner holds its lease (or nobody does): a worker whose lease
  * lapsed and went to another worker can no longer write (fencing). Keeps the set of open runs.
- * KEYS: records, lease, open. ARGV: owner, finalAt (0 when the run goes on), retentionMs, runId, records…
+ * KEYS: records, lease, open. ARGV: owner, finalAt (0 when the run goes on), retentionMs, runId, first kind, records…
  */
 const APPEND = `
 local holder = redis.call('GET', KEYS[2])
 if holder and holder ~= ARGV[1] then return redis.error_reply('LEASE_LOST run is held by ' .. holder) end
-for i = 5, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
+if ARGV[5] ~= 'started' and redis.call('EXISTS', KEYS[1]) == 0 then
+  return redis.error_reply('RUN_LOST Redis no longer has the run (it lost its data, or the run expired)')
+end
+for i = 6, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
 if ARGV[2] == '0' then
   redis.call('ZADD', KEYS[3], redis.call('TIME')[1], ARGV[4])
 else
@@ -63,6 +66,7 @@ export function redisStore(conn: () => Promise<Redis>, keys: RedisKeys, retentio
         final ? String(last.at) : "0",
         String(retentionMs),
         runId,
+        records[0]!.kind,
         ...records.map((r) => JSON.stringify(r)),
       );
     },

@@ -123,9 +123,9 @@ export async function startWorker(setup: WorkerSetup): Promise<{ stop: () => Pro
           return;
         }
         const written = emitEvent(redis, keys, runId, store.ownerOf(runId) ?? "", event, retentionMs).then((seq) => {
-          if (seq === -2 && !lost) {
-            lost = true; // another worker holds the run now: this one stops writing
-            controller.abort(new BatonError("CANCELLED", "Another worker took the run over."));
+          if ((seq === -2 || seq === -3) && !lost) {
+            lost = true; // another worker holds the run now, or Redis lost it: this one stops
+            controller.abort(new BatonError("CANCELLED", seq === -2 ? "Another worker took the run over." : "Redis lost the run."));
           }
         });
         writes.push(written.catch(() => undefined));
