@@ -4,6 +4,7 @@ import { main } from "./cli/main.js";
 
 const controller = new AbortController();
 process.once("SIGINT", () => controller.abort());
+process.once("SIGTERM", () => controller.abort()); // a worker finishes its runs and stops
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
