@@ -79,6 +79,9 @@ export class EventReader {
   readonly #subs = new Map<string, Subscription>();
   #running = false;
   #closed = false;
+  /** The blocking connection's client id, to wake its XREAD when a run is added (CLIENT UNBLOCK). */
+  #blockingId: Promise<number> | undefined;
+  #reading = false;
 
   constructor(redis: Redis, probe: Redis, keys: RedisKeys) {
     this.#redis = redis;
@@ -90,32 +93,47 @@ export class EventReader {
     const sub: Subscription = { runId, after, quietSince: Date.now(), onEvent, onError };
     this.#subs.set(runId, sub);
     if (!this.#running) void this.#loop();
+    else if (this.#reading) void this.#wake();
     return () => {
       if (this.#subs.get(runId) === sub) this.#subs.delete(runId);
     };
   }
 
+  /** A read in progress does not wait for the new run: it returns now and the next read includes it. */
+  async #wake(): Promise<void> {
+    try {
+      this.#blockingId ??= this.#redis.client("ID") as Promise<number>;
+      await this.#probe.client("UNBLOCK", await this.#blockingId);
+    } catch {
+      // The read ends on its own within its block time.
+    }
+  }
+
   async #loop(): Promise<void> {
     this.#running = true;
+    this.#blockingId ??= (this.#redis.client("ID") as Promise<number>).catch(() => -1);
     try {
       while (!this.#closed && this.#subs.size > 0) {
         const subs = [...this.#subs.values()];
         let reply: Array<[string, Array<[string, string[]]>]> | null;
         try {
+          this.#reading = true;
           reply = (await this.#redis.xread(
             "COUNT",
             1000,
             "BLOCK",
-            50,
+            200,
             "STREAMS",
             ...subs.map((s) => this.#keys.events(s.runId)),
             ...subs.map((s) => `${s.after}-0`),
           )) as Array<[string, Array<[string, string[]]>]> | null;
         } catch (error) {
+          this.#reading = false;
           if (this.#closed) return;
           for (const sub of subs) this.#fail(sub, error);
           continue;
         }
+        this.#reading = false;
         const now = Date.now();
         const heard = new Set<string>();
         for (const [key, entries] of reply ?? []) {
