@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { type RedisKeys, seqOf } from "../../src/engine/keys.js";
 import type { RunEvent } from "../../src/events.js";
+import { runScript } from "./scripts.js";
 
 /**
  * Adds one event to a run's stream with the next seq as its entry id (`<seq>-0`), unless the
@@ -44,17 +45,12 @@ export function emitEvent(
   event: RunEvent,
   retentionMs: number,
 ): Promise<number> {
-  return redis.eval(
+  return runScript(
+    redis,
+    "batonEmit",
     EMIT,
-    4,
-    keys.events(runId),
-    keys.lease(runId),
-    keys.ended(runId),
-    keys.meta(runId),
-    owner,
-    JSON.stringify(event),
-    isFinal(event) ? "1" : "0",
-    String(retentionMs),
+    [keys.events(runId), keys.lease(runId), keys.ended(runId), keys.meta(runId)],
+    [owner, JSON.stringify(event), isFinal(event) ? "1" : "0", String(retentionMs)],
   ) as Promise<number>;
 }
 

@@ -3,6 +3,7 @@ import type { RedisKeys } from "../../src/engine/keys.js";
 import type { CheckpointRecord, RunSummary } from "../../src/store/records.js";
 import type { RunStore } from "../../src/store/types.js";
 import { summaryOf } from "../store/summary.js";
+import { runScript } from "./scripts.js";
 
 /**
  * Appends a run's records when this owner holds its lease (or nobody does): a worker whose lease
@@ -56,18 +57,19 @@ export function redisStore(conn: () => Promise<Redis>, keys: RedisKeys, retentio
       const redis = await conn();
       const last = records.at(-1)!;
       const final = last.kind === "finished" || last.kind === "failed";
-      await redis.eval(
+      await runScript(
+        redis,
+        "batonAppend",
         APPEND,
-        3,
-        keys.records(runId),
-        keys.lease(runId),
-        keys.open,
-        owners.get(runId) ?? "",
-        final ? String(last.at) : "0",
-        String(retentionMs),
-        runId,
-        records[0]!.kind,
-        ...records.map((r) => JSON.stringify(r)),
+        [keys.records(runId), keys.lease(runId), keys.open],
+        [
+          owners.get(runId) ?? "",
+          final ? String(last.at) : "0",
+          String(retentionMs),
+          runId,
+          records[0]!.kind,
+          ...records.map((r) => JSON.stringify(r)),
+        ],
       );
     },
     async load(runId) {
@@ -88,14 +90,14 @@ export function redisStore(conn: () => Promise<Redis>, keys: RedisKeys, retentio
     },
     async claim(runId, owner, ttlMs) {
       const redis = await conn();
-      const taken = (await redis.eval(CLAIM, 1, keys.lease(runId), owner, String(Math.ceil(ttlMs)))) === 1;
+      const taken = (await runScript(redis, "batonClaim", CLAIM, [keys.lease(runId)], [owner, String(Math.ceil(ttlMs))])) === 1;
       if (taken) owners.set(runId, owner);
       return taken;
     },
     async release(runId, owner) {
       owners.delete(runId);
       const redis = await conn();
-      await redis.eval(RELEASE, 1, keys.lease(runId), owner);
+      await runScript(redis, "batonRelease", RELEASE, [keys.lease(runId)], [owner]);
     },
   };
 }
