@@ -138,8 +138,8 @@ export class Runner {
   /** Named team definitions (`define`), checked when defined. */
   readonly #definitions = new Map<string, TeamOptions>();
   readonly #engine: Engine | undefined;
-  /** Runs of runner.run and runner.stream in flight here, for cancel(runId). */
-  readonly #running = new Map<string, AbortController>();
+  /** Runs of runner.run, runner.stream and runner.resume in flight here, by id, for cancel(runId). */
+  readonly #running = new Map<string, TeamSession>();
 
   constructor(options?: RunnerOptions) {
     this.#options = checkRunnerOptions(options);
@@ -177,7 +177,7 @@ export class Runner {
     if (this.#engine) return this.stream(options).result;
     const { run, checked } = this.#check(options);
     const { session, shape } = this.#runSession(checked, false);
-    return this.#cancellable(run, () => this.#runOn(session, shape, run)) as Promise<RunResult<OutputOf<O>>>;
+    return this.#cancellable(run, session, () => this.#runOn(session, shape, run)) as Promise<RunResult<OutputOf<O>>>;
   }
 
   /** Runs one task and streams its events as they happen. */
@@ -186,18 +186,16 @@ export class Runner {
     if (this.#engine) return remoteStream(this.#engine, options) as RunStream<OutputOf<O>>;
     const { run, checked } = this.#check(options);
     const { session, shape } = this.#runSession(checked, true);
-    return new RunStream((push) => this.#cancellable(run, () => this.#runOn(session, shape, run, session.subscribe(push)))) as RunStream<
-      OutputOf<O>
-    >;
+    return new RunStream((push) =>
+      this.#cancellable(run, session, () => this.#runOn(session, shape, run, session.subscribe(push))),
+    ) as RunStream<OutputOf<O>>;
   }
 
   /** Gives the run its id now, so that cancel(runId) finds it while it runs. */
-  #cancellable(run: CheckedRun, go: () => Promise<RunResult<unknown>>): Promise<RunResult<unknown>> {
+  #cancellable(run: CheckedRun, session: TeamSession, go: () => Promise<RunResult<unknown>>): Promise<RunResult<unknown>> {
     const runId = this.#host.newRunId();
-    const controller = new AbortController();
     run.runId = runId;
-    run.signal = run.signal ? AbortSignal.any([run.signal, controller.signal]) : controller.signal;
-    this.#running.set(runId, controller);
+    this.#running.set(runId, session);
     return go().finally(() => this.#running.delete(runId));
   }
 
@@ -213,7 +211,7 @@ export class Runner {
     }
     if (this.#engine) return remoteCancel(this.#engine, runId);
     const running = this.#running.get(runId);
-    if (running) return running.abort();
+    if (running) return running.cancelRun(runId);
     if (!(await this.#store.load(runId))) throw new BatonError("INVALID_OPTIONS", `No run ${runId} in this Runner.`);
   }
 
@@ -430,17 +428,7 @@ export class Runner {
       throw new BatonError("INVALID_OPTIONS", `resume takes the run's id (result.runId); got ${describeValue(runId)}.`);
     }
     if (this.#engine) return remoteResume(this.#engine, runId, options);
-    const controller = new AbortController();
-    this.#running.set(runId, controller);
-    const signal =
-      isPlainObject(options) && options.signal instanceof AbortSignal
-        ? AbortSignal.any([options.signal, controller.signal])
-        : controller.signal;
-    try {
-      return (await this.#resumeHere(runId, isPlainObject(options) ? { ...options, signal } : options)).result;
-    } finally {
-      this.#running.delete(runId);
-    }
+    return (await this.#resumeHere(runId, options)).result;
   }
 
   /** Continues a run here; `push` hears its events, `keep` asks for the team's snapshot after it. */
@@ -476,10 +464,12 @@ export class Runner {
       throw new BatonError("RESUME_MISMATCH", `Run ${runId} is running elsewhere; it can be resumed once it ends or its process is gone.`);
     const session = this.#newSession(checked, push !== undefined);
     const unsubscribe = push && session.subscribe(push);
+    this.#running.set(runId, session);
     try {
       const result = await session.resume(state, decisions, lease);
       return keep ? { result, snapshot: session.snapshot() } : { result };
     } finally {
+      this.#running.delete(runId);
       unsubscribe?.();
       await session.stop();
     }
@@ -500,8 +490,10 @@ export class Runner {
   async close(): Promise<void> {
     if (this.#closed) return;
     // A worker stops taking jobs and finishes the ones it holds before the Runner closes.
-    await this.#engine?.close();
-    if (this.#closed) return;
+    if (this.#engine) {
+      await this.#engine.close();
+      if (this.#closed) return;
+    }
     this.#closed = true;
     this.#idle.drain(); // idle teams are in #sessions too: stopped below
     await Promise.all([...this.#sessions].map((session) => session.stop()));

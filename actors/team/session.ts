@@ -91,6 +91,8 @@ export class TeamSession {
   readonly #spawned: string[] = [];
   #queue: Promise<unknown> = Promise.resolve();
   #current: { runId: string; cancel: () => void } | undefined;
+  /** A run cancelled by id before it reached the supervisor (runner.cancel): cancelled once it does. */
+  #cancelled: string | undefined;
   #stopped = false;
   /** Checkpoint writes still to commit (a store that commits later), in order. */
   #writes: Promise<void> = Promise.resolve();
@@ -290,6 +292,7 @@ export class TeamSession {
       if (run.origin) request.origin = run.origin;
       if (resume) request.resume = resume.request;
       supervisor.send(request);
+      if (this.#cancelled === runId) cancel();
     });
     try {
       return await ended;
@@ -323,6 +326,12 @@ export class TeamSession {
     } catch (error) {
       fail(error);
     }
+  }
+
+  /** Cancels the run `runId` of this team (runner.cancel): now if it runs, else as soon as it starts. */
+  cancelRun(runId: string): void {
+    if (this.#current?.runId === runId) this.#current.cancel();
+    else this.#cancelled = runId;
   }
 
   /** Continues a run from its checkpoints on this team (runner.resume, team.resume). */
