@@ -65,7 +65,14 @@ export async function startWorker(env: Record<string, string>): Promise<WorkerPr
   });
   const end = async (signal: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    // A graceful stop waits for the worker's runs; one that does not end in time is killed (and reported).
+    const timer = setTimeout(() => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      process.stderr.write(`worker ${child.pid} did not stop within 15 s; killing it. Its output:\n${output}\n`);
+      child.kill("SIGKILL");
+    }, 15_000);
     await exited;
+    clearTimeout(timer);
   };
   return { child, pid: child.pid!, stop: () => end("SIGTERM"), kill: () => end("SIGKILL"), log: () => output };
 }

@@ -22,12 +22,23 @@ afterAll(async () => {
   await Promise.all(workers.map((w) => w.stop()));
   await flushPrefix(url, prefix);
   redis.disconnect();
-});
+}, 60_000);
 
 it("200 runs on 3 workers, one killed mid-run and one restarted: every run completes once, every stream complete and in order", async () => {
   workers.push(...(await Promise.all([startWorker(env), startWorker(env), startWorker(env)])));
   client = new Runner({ engine: redisEngine({ url, prefix, lockDurationMs: 2000 }) });
   let finished = 0;
+  const done = new Set<string>();
+  let victim: WorkerProcess | undefined;
+  /** The worker that holds the most unfinished runs (its tool call has run): SIGKILL. */
+  const killOneHoldingRuns = async () => {
+    const ranOn = await redis.hgetall(`${prefix}:ranOn`);
+    const held = new Map<number, number>();
+    for (const [runId, pid] of Object.entries(ranOn)) if (!done.has(runId)) held.set(Number(pid), (held.get(Number(pid)) ?? 0) + 1);
+    const [pid] = [...held.entries()].sort((a, b) => b[1] - a[1])[0]!;
+    victim = workers.find((w) => w.pid === pid)!;
+    await victim.kill();
+  };
 
   let killed: Promise<void> | undefined;
   let restarted: Promise<void> | undefined;
@@ -40,10 +51,14 @@ it("200 runs on 3 workers, one killed mid-run and one restarted: every run compl
     })();
     const result = stream.result.then((r) => {
       finished++;
-      // Mid-run: the first worker dies while it holds runs; later another is restarted.
-      if (finished === 30) killed = workers[0]!.kill();
+      done.add(r.runId);
+      // Mid-run: a worker that holds runs dies; later another is restarted.
+      if (finished === 30) killed = killOneHoldingRuns();
       if (finished === 90)
-        restarted = Promise.all([workers[1]!.stop(), startWorker(env).then((w) => void workers.push(w))]).then(() => undefined);
+        restarted = killed!.then(async () => {
+          const other = workers.find((w) => w !== victim)!;
+          await Promise.all([other.stop(), startWorker(env).then((w) => void workers.push(w))]);
+        });
       return r;
     });
     return { i, all, result };
