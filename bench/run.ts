@@ -109,6 +109,7 @@ async function latencyScenario(results: BenchResults, endpoints: Endpoints, coun
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes("--redis")) return (await import("./redis.js")).redisBench(process.argv.slice(2));
   const args = parseArgs(process.argv.slice(2));
   const counts = args.quick ? QUICK : FULL;
   const started = performance.now();

@@ -5,6 +5,7 @@ import { main } from "./cli/main.js";
 
 const controller = new AbortController();
 process.once("SIGINT", () => controller.abort());
+process.once("SIGTERM", () => controller.abort()); // a worker finishes its runs and stops
 // Questions (approvals) only when a person is there to answer them.
 const terminal = process.stdin.isTTY === true && process.stderr.isTTY === true;
 const ask = async (question: string): Promise<string> => {

@@ -14,6 +14,8 @@ import { type TeamHost, TeamSession } from "../actors/team/session.js";
 import { address } from "../machines/addresses.js";
 import { type RunnerSystemEvent, runnerSystemMachine, shardOf } from "../machines/runner/system.js";
 import { DEFAULT_RETRY, type RetryOptions } from "./agent/retry.js";
+import { remoteCancel, remoteResume, remoteStream, remoteTeam } from "./engine/remote.js";
+import type { Engine, EngineJob, EngineWorkOptions, JobOutcome } from "./engine/types.js";
 import { BatonError } from "./errors.js";
 import type { RunEvent } from "./events.js";
 import type { McpOptions } from "./mcp/options.js";
@@ -52,6 +54,12 @@ export interface RunnerOptions {
    * process). `sqliteStore(path)` survives the process. The Runner does not close a store you give it.
    */
   store?: RunStore;
+  /**
+   * Where runs happen when not in this process: `redisEngine({ url })`. A client's runs go to the
+   * engine's workers (`runner.work()`), which define the teams; checkpoints live in the engine's
+   * store. The Runner closes its engine when it closes.
+   */
+  engine?: Engine;
 }
 
 /** The typed final output of options that give an `output` schema, else text. */
@@ -70,6 +78,10 @@ function checkRunnerOptions(options: unknown): RunnerOptions {
     checkLimit("retry.maxRetries", retry.maxRetries, 0);
     checkLimit("retry.baseDelayMs", retry.baseDelayMs, 0);
     checkLimit("retry.maxDelayMs", retry.maxDelayMs, 0);
+  }
+  const engine = read(options, "engine", "Runner options");
+  if (engine !== undefined && (typeof engine !== "object" || engine === null || typeof (engine as Engine).submit !== "function")) {
+    throw new BatonError("INVALID_OPTIONS", `engine must be an engine such as redisEngine({ url }); got ${describeValue(engine)}.`);
   }
   const store = read(options, "store", "Runner options");
   if (store !== undefined && !isStore(store)) {
@@ -138,6 +150,9 @@ export class Runner {
   readonly #definitions = new Map<string, TeamOptions>();
   /** OpenTelemetry spans of every run, and the trace files runs and teams ask for. */
   readonly #observers = new RunObservers();
+  readonly #engine: Engine | undefined;
+  /** Runs of runner.run, runner.stream and runner.resume in flight here, by id, for cancel(runId). */
+  readonly #running = new Map<string, TeamSession>();
 
   constructor(options?: RunnerOptions) {
     this.#options = checkRunnerOptions(options);
@@ -148,8 +163,9 @@ export class Runner {
     const clock: Clock = runtime.clock ?? systemClock;
     const newId = runtime.newId ?? randomUUID;
     this.#clock = clock;
-    this.#store = this.#options.store ?? memoryStore();
-    this.#leases = new Leases(this.#store, `${hostname()}:${process.pid}:${newId().slice(0, 8)}`, clock);
+    this.#engine = this.#options.engine;
+    this.#store = this.#options.store ?? this.#engine?.store ?? memoryStore();
+    this.#leases = new Leases(this.#store, `${hostname()}:${process.pid}:${newId().slice(0, 8)}`, clock, this.#engine?.leaseTtlMs);
     this.#host = {
       spawn: (logic, systemId, input) => this.#spawn(logic, systemId, input),
       stop: (systemId) => this.#toShard({ type: "STOP", systemId }),
@@ -171,21 +187,91 @@ export class Runner {
    * the next run with the same options (see IdleTeams), so repeated runs spawn nothing.
    */
   async run<O extends RunOptions>(options: O): Promise<RunResult<OutputOf<O>>> {
+    if (this.#engine) return this.stream(options).result;
     const { run, checked } = this.#check(options);
     const { session, shape } = this.#runSession(checked, false);
-    return this.#runOn(session, shape, run) as Promise<RunResult<OutputOf<O>>>;
+    return this.#cancellable(run, session, () => this.#runOn(session, shape, run)) as Promise<RunResult<OutputOf<O>>>;
   }
 
   /** Runs one task and streams its events as they happen. */
   stream<O extends RunOptions>(options: O): RunStream<OutputOf<O>> {
+    this.#open();
+    if (this.#engine) return remoteStream(this.#engine, options) as RunStream<OutputOf<O>>;
     const { run, checked } = this.#check(options);
     const { session, shape } = this.#runSession(checked, true);
-    return new RunStream((push) => this.#runOn(session, shape, run, session.subscribe(push))) as RunStream<OutputOf<O>>;
+    return new RunStream((push) =>
+      this.#cancellable(run, session, () => this.#runOn(session, shape, run, session.subscribe(push))),
+    ) as RunStream<OutputOf<O>>;
+  }
+
+  /** Gives the run its id now, so that cancel(runId) finds it while it runs. */
+  #cancellable(run: CheckedRun, session: TeamSession, go: () => Promise<RunResult<unknown>>): Promise<RunResult<unknown>> {
+    const runId = this.#host.newRunId();
+    run.runId = runId;
+    this.#running.set(runId, session);
+    return go().finally(() => this.#running.delete(runId));
+  }
+
+  /**
+   * Cancels a run by its id: one of this Runner's runs (runner.run, runner.stream, runner.resume),
+   * or with an engine, the run wherever a worker holds it. It ends with CANCELLED. A run that has
+   * ended already is left as it is; an unknown id is an error.
+   */
+  async cancel(runId: string): Promise<void> {
+    this.#open();
+    if (typeof runId !== "string" || runId === "") {
+      throw new BatonError("INVALID_OPTIONS", `cancel takes the run's id (result.runId); got ${describeValue(runId)}.`);
+    }
+    if (this.#engine) return remoteCancel(this.#engine, runId);
+    const running = this.#running.get(runId);
+    if (running) return running.cancelRun(runId);
+    if (!(await this.#store.load(runId))) throw new BatonError("INVALID_OPTIONS", `No run ${runId} in this Runner.`);
+  }
+
+  /**
+   * Takes jobs from the engine's queue and runs them here with this Runner's definitions, until
+   * `close()`. Needs an engine (`new Runner({ engine: redisEngine({ url }) })`).
+   */
+  async work(options: EngineWorkOptions = {}): Promise<void> {
+    this.#open();
+    if (!this.#engine)
+      throw new BatonError("INVALID_OPTIONS", "work() takes jobs from an engine: new Runner({ engine: redisEngine({ url }) }).");
+    if (!isPlainObject(options)) throw new BatonError("INVALID_OPTIONS", `work options must be an object; got ${describeValue(options)}.`);
+    checkLimit("concurrency", options.concurrency, 1);
+    await this.#engine.work({ execute: (job, push, signal) => this.#execute(job, push, signal) }, options);
+  }
+
+  /** One engine job, here: a new run, a team's turn, or a run to continue (a resume, a job taken over from a worker that died). */
+  async #execute(job: EngineJob, push: (event: RunEvent) => void, signal: AbortSignal): Promise<JobOutcome> {
+    const records = await this.#store.load(job.runId);
+    if (records || job.kind === "resume") {
+      const interrupted = records !== undefined && foldRecords(records).status === "interrupted";
+      const decisions = interrupted && job.kind === "resume" ? { approve: job.approve ?? [], reject: job.reject ?? [] } : {};
+      return this.#resumeHere(job.runId, { ...decisions, signal }, push, job.teamKey !== undefined);
+    }
+    const options: Record<string, unknown> = { team: job.team, input: job.input, signal };
+    for (const key of ["messages", "maxSteps", "maxHandoffs"] as const) if (job[key] !== undefined) options[key] = job[key];
+    const { run, checked } = this.#check(options as unknown as RunOptions);
+    run.runId = job.runId;
+    if (job.kind === "turn") {
+      const session = this.#newSession(checked, true, job.from ? checkSnapshot(job.from) : undefined);
+      const unsubscribe = session.subscribe(push);
+      try {
+        const result = await session.run(run, false);
+        return { result, snapshot: session.snapshot() };
+      } finally {
+        unsubscribe();
+        await session.stop();
+      }
+    }
+    const { session, shape } = this.#runSession(checked, true);
+    return { result: await this.#runOn(session, shape, run, session.subscribe(push)) };
   }
 
   /** A long-lived team: its actors stay alive across `team.run()` calls. */
   team<O extends TeamStartOptions>(options: O): Team<OutputOf<O>> {
     this.#open();
+    if (this.#engine) return remoteTeam(this.#engine, options) as Team<OutputOf<O>>;
     const resolved = this.#withDefinition(options);
     const checked = checkTeamOptions(resolved);
     const from = read(resolved, "from");
@@ -362,11 +448,22 @@ export class Runner {
     if (typeof runId !== "string" || runId === "") {
       throw new BatonError("INVALID_OPTIONS", `resume takes the run's id (result.runId); got ${describeValue(runId)}.`);
     }
+    if (this.#engine) return remoteResume(this.#engine, runId, options);
+    return (await this.#resumeHere(runId, options)).result;
+  }
+
+  /** Continues a run here; `push` hears its events, `keep` asks for the team's snapshot after it. */
+  async #resumeHere(runId: string, options: ResumeOptions, push?: (event: RunEvent) => void, keep = false): Promise<JobOutcome> {
     const records = await this.#store.load(runId);
     if (!records)
       throw new BatonError("RESUME_MISMATCH", `No run ${runId} in this Runner's store. Resume with the store the run was started with.`);
     const state = foldRecords(records);
-    if (state.status === "finished") return state.result!;
+    if (state.status === "finished") return { result: state.result! };
+    if (state.status === "failed" && push) {
+      const failed = records.at(-1);
+      const error = failed?.kind === "failed" ? failed.error : { code: "INTERNAL" as const, message: `Run ${runId} failed.` };
+      throw new BatonError(error.code, error.message, { details: error.details ?? {}, partial: state.result });
+    }
     const decisions = checkDecisions(options, state);
     const definitionName = state.origin.team;
     const given = isPlainObject(options) && (read(options, "model") !== undefined || read(options, "agents") !== undefined);
@@ -386,10 +483,15 @@ export class Runner {
     const lease = await this.#leases.take(runId);
     if (!lease)
       throw new BatonError("RESUME_MISMATCH", `Run ${runId} is running elsewhere; it can be resumed once it ends or its process is gone.`);
-    const session = this.#newSession(checked, false);
+    const session = this.#newSession(checked, push !== undefined);
+    const unsubscribe = push && session.subscribe(push);
+    this.#running.set(runId, session);
     try {
-      return await session.resume(state, decisions, lease);
+      const result = await session.resume(state, decisions, lease);
+      return keep ? { result, snapshot: session.snapshot() } : { result };
     } finally {
+      this.#running.delete(runId);
+      unsubscribe?.();
       await session.stop();
     }
   }
@@ -408,6 +510,11 @@ export class Runner {
   /** Stops every team, every MCP server and the actor system. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
+    // A worker stops taking jobs and finishes the ones it holds before the Runner closes.
+    if (this.#engine) {
+      await this.#engine.close();
+      if (this.#closed) return;
+    }
     this.#closed = true;
     this.#idle.drain(); // idle teams are in #sessions too: stopped below
     await Promise.all([...this.#sessions].map((session) => session.stop()));

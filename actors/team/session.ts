@@ -91,6 +91,8 @@ export class TeamSession {
   readonly #spawned: string[] = [];
   #queue: Promise<unknown> = Promise.resolve();
   #current: { runId: string; cancel: () => void } | undefined;
+  /** A run cancelled by id before it reached the supervisor (runner.cancel): cancelled once it does. */
+  #cancelled: string | undefined;
   #stopped = false;
   /** Checkpoint writes still to commit (a store that commits later), in order. */
   #writes: Promise<void> = Promise.resolve();
@@ -222,7 +224,7 @@ export class TeamSession {
   }
 
   async #runNow(run: CheckedRun, fresh: boolean, resume?: Resume): Promise<RunResult<unknown>> {
-    const runId = resume?.state.runId ?? this.#host.newRunId();
+    const runId = resume?.state.runId ?? run.runId ?? this.#host.newRunId();
     const { signal } = run;
     if (this.#stopped) return this.#settleEarly(runId, run, { code: "CLOSED", message: `Team ${this.id} is stopped.` });
     if (signal?.aborted) return this.#settleEarly(runId, run, { code: "CANCELLED", message: "The run was cancelled before it started." });
@@ -297,6 +299,7 @@ export class TeamSession {
       if (run.origin) request.origin = run.origin;
       if (resume) request.resume = resume.request;
       supervisor.send(request);
+      if (this.#cancelled === runId) cancel();
     });
     try {
       return await ended;
@@ -330,6 +333,12 @@ export class TeamSession {
     } catch (error) {
       fail(error);
     }
+  }
+
+  /** Cancels the run `runId` of this team (runner.cancel): now if it runs, else as soon as it starts. */
+  cancelRun(runId: string): void {
+    if (this.#current?.runId === runId) this.#current.cancel();
+    else this.#cancelled = runId;
   }
 
   /** Continues a run from its checkpoints on this team (runner.resume, team.resume). */

@@ -11,6 +11,8 @@ Usage:
   baton trace <run.jsonl> [-o <run.html>]      render a trace as one HTML page
   baton sim <team.json> [--seeds 1000]         the team under seeded faults (baton sim --help)
   baton mcp login|logout|list …   MCP servers that need authorization (baton mcp --help)
+  baton worker --redis <url> --teams <module>   run the teams a module defines, for any client
+  baton run --redis <url> --team <name> "<input>"   submit a run to the workers and stream it
 
 Options:
   -m, --model <id>         a model of the team, in order; the first starts (repeatable)

@@ -25,6 +25,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   if (argv[0] === "trace") return traceCommand(argv.slice(1), io);
   if (argv[0] === "sim") return (await import("./simCommand.js")).simCommand(argv.slice(1), io);
   if (argv[0] === "mcp") return (await import("./mcpCommand.js")).mcpCommand(argv.slice(1), io);
+  const overRedis = argv.some((arg) => arg === "--redis" || arg.startsWith("--redis="));
+  if (argv[0] === "worker" || (argv[0] === "run" && overRedis)) return (await import("./redisCommand.js")).redisCommand(argv, io);
   let args: CliArgs;
   try {
     args = parseCliArgs(argv);

@@ -12,6 +12,8 @@ export interface CheckedRun {
   signal: AbortSignal | undefined;
   /** The run's trace settings (`trace` option), when given. */
   trace?: CheckedTrace;
+  /** The run's id when its starter chose it (an engine's job, a cancellable run); else the team picks one. */
+  runId?: string;
   /** Written into the run's first checkpoint: its team definition and the starter's own data. */
   origin?: { team?: string; meta?: Record<string, unknown> };
 }
