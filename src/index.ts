@@ -34,6 +34,7 @@ export {
   type TraceRecord,
   type TraceTags,
 } from "./observability/records.js";
+export type { OutputOf, RunnerOptions } from "./options/runnerOptions.js";
 export type {
   AgentDefinition,
   OutputSchema,
@@ -63,7 +64,7 @@ export type {
   StepRecord,
   ToolCallRecord,
 } from "./result.js";
-export { type OutputOf, Runner, type RunnerOptions } from "./runner.js";
+export { Runner } from "./runner.js";
 export { RunStream } from "./runStream.js";
 export {
   CHECKPOINT_VERSION,

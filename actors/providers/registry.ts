@@ -2,6 +2,7 @@ import { BatonError } from "../../src/errors.js";
 import type { ProviderConfig, ProvidersConfig } from "../../src/providers/config.js";
 import { OPENAI_COMPATIBLE_PRESETS } from "../../src/providers/presets.js";
 import type { Provider } from "../../src/providers/types.js";
+import type { RunnerRuntime } from "../../src/runtime.js";
 import { createAnthropicProvider } from "./anthropic.js";
 import { createOpenAIProvider } from "./openai.js";
 import { createSimProvider } from "./sim.js";
@@ -90,4 +91,14 @@ function inferKind(name: string): ProviderKind | undefined {
   if (name === "openai" || name === "anthropic" || name === "sim") return name;
   if (name in OPENAI_COMPATIBLE_PRESETS) return "openai-compatible";
   return undefined;
+}
+
+/** The provider adapters, each passed through the runtime's `provider` hook when it has one (simulations). */
+export function providerFactories(runtime: RunnerRuntime): ProviderFactories {
+  const hook = runtime.provider;
+  if (!hook) return BUILTIN_FACTORIES;
+  const wrapped: Record<string, ProviderFactories[keyof ProviderFactories]> = {};
+  for (const [kind, make] of Object.entries(BUILTIN_FACTORIES))
+    wrapped[kind] = (name, config, env) => hook(name, () => make(name, config, env));
+  return wrapped as unknown as ProviderFactories;
 }
