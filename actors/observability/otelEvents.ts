@@ -4,6 +4,7 @@ import type { RunEvent } from "../../src/events.js";
 import { agentsOf, extrasOf } from "../../src/observability/eventExtras.js";
 import { ATTR, outputMessages, providerName, SPAN_EVENT, splitModel } from "../../src/observability/genai.js";
 import { errorType, modelAttributes, policyAttributes } from "../../src/observability/spanData.js";
+import type { RunResult } from "../../src/result.js";
 import { contentText } from "../../src/transcript/index.js";
 import { type Chat, chatKey, json, now, type RunSpans, type TracedRun, toolKey } from "./otelSpans.js";
 
@@ -150,12 +151,7 @@ export function eventHandler(spans: RunSpans, options: EventSideOptions): (event
       }
       case "run.finished": {
         const { result } = event;
-        run.span.setAttributes({
-          [ATTR.runStatus]: result.status,
-          [ATTR.runSteps]: result.stepsUsed,
-          [ATTR.runInputTokens]: result.usage.inputTokens,
-          [ATTR.runOutputTokens]: result.usage.outputTokens,
-        });
+        run.span.setAttributes(runAttributes(result));
         if (result.usage.costUSD !== undefined) run.span.setAttribute(ATTR.runCostUSD, result.usage.costUSD);
         if (result.reason) run.span.setAttribute(ATTR.runReason, result.reason);
         if (result.status !== "completed") {
@@ -175,15 +171,20 @@ export function eventHandler(spans: RunSpans, options: EventSideOptions): (event
       case "run.interrupted": {
         // Waiting for a person's approval: the run's spans end here; a resume is a run of its own.
         const { result } = event;
-        run.span.setAttributes({
-          [ATTR.runStatus]: result.status,
-          [ATTR.runSteps]: result.stepsUsed,
-          [ATTR.runInputTokens]: result.usage.inputTokens,
-          [ATTR.runOutputTokens]: result.usage.outputTokens,
-        });
+        run.span.setAttributes(runAttributes(result));
         endRun(run);
         return;
       }
     }
+  };
+}
+
+/** What the run span says of a run's result (finished or interrupted). */
+function runAttributes(result: RunResult<unknown>): Record<string, string | number> {
+  return {
+    [ATTR.runStatus]: result.status,
+    [ATTR.runSteps]: result.stepsUsed,
+    [ATTR.runInputTokens]: result.usage.inputTokens,
+    [ATTR.runOutputTokens]: result.usage.outputTokens,
   };
 }

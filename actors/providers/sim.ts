@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { BatonError } from "../../src/errors.js";
-import { resolveTurn, type SimScript, textChunks, turnToResponse } from "../../src/providers/simScript.js";
+import { resolveTurn, type SimScript, scriptedFault, textChunks, turnToResponse } from "../../src/providers/simScript.js";
 import type { ModelRequest, ModelResponse, Provider } from "../../src/providers/types.js";
 
 export interface SimProviderConfig {
@@ -39,18 +38,8 @@ export function createSimProvider(config: SimProviderConfig = {}): Provider {
       const signal = request.signal;
       if (turn.latencyMs) await sleep(turn.latencyMs, undefined, signal ? { signal } : undefined);
       signal?.throwIfAborted();
-      if (turn.fault?.status) {
-        const status = turn.fault.status;
-        throw new BatonError("PROVIDER_ERROR", `${request.modelId}: ${turn.fault.message ?? `simulated HTTP ${status}`}`, {
-          details: {
-            provider: "sim",
-            model: request.model,
-            status,
-            retryable: status === 429 || status >= 500,
-            ...(turn.fault.retryAfter === undefined ? {} : { retryAfterMs: turn.fault.retryAfter * 1000 }),
-          },
-        });
-      }
+      const scripted = scriptedFault(turn, request.modelId, request.model);
+      if (scripted) throw scripted;
       const response = turnToResponse(turn, simRequest);
       if (request.onTextDelta) for (const chunk of textChunks(response.text)) request.onTextDelta(chunk);
       return response;

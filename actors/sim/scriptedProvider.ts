@@ -1,5 +1,5 @@
 import { BatonError } from "../../src/errors.js";
-import { resolveTurn, type SimRequest, type SimTurn, textChunks, turnToResponse } from "../../src/providers/simScript.js";
+import { resolveTurn, type SimRequest, type SimTurn, scriptedFault, textChunks, turnToResponse } from "../../src/providers/simScript.js";
 import type { ModelRequest, ModelResponse, PlainModelRequest, Provider } from "../../src/providers/types.js";
 import type { Decision, FaultPlan } from "../../src/sim/simulate/faults.js";
 import type { SimRng } from "../../src/sim/simulate/rng.js";
@@ -74,18 +74,8 @@ export function scriptedProvider(name: string, scripts: Record<string, SimulateS
       );
       if (turn.latencyMs) await hooks.clock.sleep(turn.latencyMs, signal);
       signal?.throwIfAborted();
-      if (turn.fault?.status) {
-        const status = turn.fault.status;
-        throw new BatonError("PROVIDER_ERROR", `${request.modelId}: ${turn.fault.message ?? `simulated HTTP ${status}`}`, {
-          details: {
-            provider: "sim",
-            model: request.model,
-            status,
-            retryable: status === 429 || status >= 500,
-            ...(turn.fault.retryAfter === undefined ? {} : { retryAfterMs: turn.fault.retryAfter * 1000 }),
-          },
-        });
-      }
+      const scripted = scriptedFault(turn, request.modelId, request.model);
+      if (scripted) throw scripted;
       const response = turnToResponse(turn, simRequest);
       const chunks = textChunks(response.text);
       if (decision.fault === "streamCut") {

@@ -104,3 +104,19 @@ export function turnToResponse(turn: SimTurn, request: SimRequest): ModelRespons
 export function textChunks(text: string): string[] {
   return text.match(/\S+\s*|\s+/g) ?? [];
 }
+
+/** The error a turn's scripted HTTP fault stands for (a 429 or 5xx is retryable), or undefined. */
+export function scriptedFault(turn: SimTurn, modelId: string, model: string): BatonError | undefined {
+  const status = turn.fault?.status;
+  if (!status) return undefined;
+  const retryAfter = turn.fault?.retryAfter;
+  return new BatonError("PROVIDER_ERROR", `${modelId}: ${turn.fault?.message ?? `simulated HTTP ${status}`}`, {
+    details: {
+      provider: "sim",
+      model,
+      status,
+      retryable: status === 429 || status >= 500,
+      ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter * 1000 }),
+    },
+  });
+}
