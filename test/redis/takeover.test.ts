@@ -32,9 +32,15 @@ it("200 runs on 3 workers, one killed mid-run and one restarted: every run compl
   let victim: WorkerProcess | undefined;
   /** The worker that holds the most unfinished runs (its tool call has run): SIGKILL. */
   const killOneHoldingRuns = async () => {
-    const ranOn = await redis.hgetall(`${prefix}:ranOn`);
+    // Runs are recorded as they reach their tool call: wait until one in flight is (a fast machine
+    // may have finished every run that had, when the 30th finishes).
     const held = new Map<number, number>();
-    for (const [runId, pid] of Object.entries(ranOn)) if (!done.has(runId)) held.set(Number(pid), (held.get(Number(pid)) ?? 0) + 1);
+    for (let tries = 0; held.size === 0; tries++) {
+      if (tries === 500) throw new Error("no worker held an unfinished run for 10 s");
+      if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      const ranOn = await redis.hgetall(`${prefix}:ranOn`);
+      for (const [runId, pid] of Object.entries(ranOn)) if (!done.has(runId)) held.set(Number(pid), (held.get(Number(pid)) ?? 0) + 1);
+    }
     const [pid] = [...held.entries()].sort((a, b) => b[1] - a[1])[0]!;
     victim = workers.find((w) => w.pid === pid)!;
     await victim.kill();
