@@ -3,7 +3,7 @@ import { durableSection } from "./durable.js";
 import { spread } from "./measure.js";
 import { type BenchResults, METRICS, metricValue } from "./results.js";
 import { reuseSection } from "./reuse.js";
-import { IMPLEMENTATIONS, LABELS } from "./scenarios/index.js";
+import { labelOf, reportOrder } from "./scenarios/index.js";
 import { evaluateTargets, HEAP_NOISE_FLOOR_KB, targetLabel } from "./targets.js";
 
 const fmt = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
@@ -21,17 +21,19 @@ export function scenarioTable(results: BenchResults): string {
   const header = `| implementation | ${METRICS.map((m) => m.label).join(" | ")} |`;
   const rule = `|---|${METRICS.map(() => "---:").join("|")}|`;
   const rawFigures = results.scenario.raw ?? [];
-  const rows = IMPLEMENTATIONS.filter((key) => (results.scenario[key] ?? []).length > 0).map((key) => {
-    const figures = results.scenario[key]!;
-    const cells = METRICS.map((metric) => {
-      const values = figures.map((f) => metricValue(f, metric.key));
-      // Heap growth can be negative or near zero: a ratio says nothing there.
-      const base = metric.key === "heapPer1kKB" ? undefined : spread(rawFigures.map((f) => metricValue(f, metric.key))).median;
-      return cell(values, metric.digits, key === "raw" ? undefined : base);
+  const rows = reportOrder(Object.keys(results.scenario))
+    .filter((key) => (results.scenario[key] ?? []).length > 0)
+    .map((key) => {
+      const figures = results.scenario[key]!;
+      const cells = METRICS.map((metric) => {
+        const values = figures.map((f) => metricValue(f, metric.key));
+        // Heap growth can be negative or near zero: a ratio says nothing there.
+        const base = metric.key === "heapPer1kKB" ? undefined : spread(rawFigures.map((f) => metricValue(f, metric.key))).median;
+        return cell(values, metric.digits, key === "raw" ? undefined : base);
+      });
+      const wrong = figures.some((f) => !f.correct) ? " ⚠ wrong answers" : "";
+      return `| ${labelOf(key)}${wrong} | ${cells.join(" | ")} |`;
     });
-    const wrong = figures.some((f) => !f.correct) ? " ⚠ wrong answers" : "";
-    return `| ${LABELS[key]}${wrong} | ${cells.join(" | ")} |`;
-  });
   return [header, rule, ...rows].join("\n");
 }
 
@@ -44,19 +46,21 @@ const LATENCY_METRICS = [
 /** The scenario at `counts.latency.ms` per model call: median (min–max) ×ratio to (a). */
 export function latencyTable(results: BenchResults): string {
   const rawFigures = results.latency.raw ?? [];
-  const rows = IMPLEMENTATIONS.filter((key) => (results.latency[key] ?? []).length > 0).map((key) => {
-    const figures = results.latency[key]!;
-    const cells = LATENCY_METRICS.map((metric) => {
-      const base = spread(rawFigures.map((f) => f[metric.key])).median;
-      return cell(
-        figures.map((f) => f[metric.key]),
-        metric.digits,
-        key === "raw" ? undefined : base,
-      );
+  const rows = reportOrder(Object.keys(results.latency))
+    .filter((key) => (results.latency[key] ?? []).length > 0)
+    .map((key) => {
+      const figures = results.latency[key]!;
+      const cells = LATENCY_METRICS.map((metric) => {
+        const base = spread(rawFigures.map((f) => f[metric.key])).median;
+        return cell(
+          figures.map((f) => f[metric.key]),
+          metric.digits,
+          key === "raw" ? undefined : base,
+        );
+      });
+      const wrong = figures.some((f) => !f.correct) ? " ⚠ wrong answers" : "";
+      return `| ${labelOf(key)}${wrong} | ${cells.join(" | ")} |`;
     });
-    const wrong = figures.some((f) => !f.correct) ? " ⚠ wrong answers" : "";
-    return `| ${LABELS[key]}${wrong} | ${cells.join(" | ")} |`;
-  });
   if (rows.length === 0) return "Not measured.";
   return [
     `| implementation | ${LATENCY_METRICS.map((m) => m.label).join(" | ")} |`,

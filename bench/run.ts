@@ -6,18 +6,21 @@
  *
  * Options: --quick, --out <file.md>, --no-write, --only <raw,baton,openaiAgents,langgraph>,
  * --durable (only the durable-runs section: checkpoint cost and store overhead, printed),
- * --reuse (only idle-team reuse against a new team per run, printed).
+ * --reuse (only idle-team reuse against a new team per run, printed),
+ * --build <label>=<dir> (repeatable: baton from another checkout beside this one, paired; only the
+ * scenario at 0 ms and at 50 ms is measured, and the report gives each build's ratio per repetition).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { renderComparison } from "./compare.js";
 import { type Counts, FULL, QUICK } from "./counts.js";
 import { durableSection, measureDurable } from "./durable.js";
 import { machineLine } from "./machine.js";
 import { renderReport } from "./report.js";
 import type { BenchResults } from "./results.js";
 import { measureReuse, reuseSection } from "./reuse.js";
-import { IMPLEMENTATIONS, LABELS } from "./scenarios/index.js";
+import { addBuilds, IMPLEMENTATIONS, labelOf } from "./scenarios/index.js";
 import type { Endpoints, ImplementationKey } from "./scenarios/types.js";
 import { startSimServerProcess } from "./simServer.js";
 import { runTask } from "./workers.js";
@@ -31,10 +34,12 @@ interface Args {
   durable: boolean;
   /** Only the idle-team reuse comparison. */
   reuse: boolean;
+  /** `label=dir` of other baton checkouts to measure beside this one. */
+  builds: string[];
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, out: undefined, write: true, only: [...IMPLEMENTATIONS], durable: false, reuse: false };
+  const args: Args = { quick: false, out: undefined, write: true, only: [...IMPLEMENTATIONS], durable: false, reuse: false, builds: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--quick") args.quick = true;
@@ -42,12 +47,19 @@ function parseArgs(argv: string[]): Args {
     else if (arg === "--durable") args.durable = true;
     else if (arg === "--reuse") args.reuse = true;
     else if (arg === "--out") args.out = argv[++i];
+    else if (arg === "--build") args.builds.push(argv[++i] ?? "");
     else if (arg === "--only")
       args.only = (argv[++i] ?? "").split(",").filter((k): k is ImplementationKey => IMPLEMENTATIONS.includes(k as ImplementationKey));
     else
       throw new Error(
-        `Unknown option ${arg}. Options: --quick, --durable, --reuse, --out <file.md>, --no-write, --only <${IMPLEMENTATIONS.join(",")}>`,
+        `Unknown option ${arg}. Options: --quick, --durable, --reuse, --build <label>=<dir>, --out <file.md>, --no-write, --only <${IMPLEMENTATIONS.join(",")}>`,
       );
+  }
+  if (args.builds.length) {
+    const added = addBuilds(args.builds);
+    // Each build right after this checkout's baton, so the paired runs are neighbours.
+    const at = args.only.includes("baton") ? args.only.indexOf("baton") + 1 : args.only.length;
+    args.only.splice(at, 0, ...added);
   }
   return args;
 }
@@ -69,15 +81,15 @@ async function scenario(results: BenchResults, endpoints: Endpoints, counts: Cou
         if (result.kind !== "scenario") continue;
         const f = result.figures;
         results.scenario[impl] = [...(results.scenario[impl] ?? []), f];
-        if (!f.correct) results.failures.push(`${LABELS[impl]}, repetition ${rep + 1}: ${f.errors[0]}`);
+        if (!f.correct) results.failures.push(`${labelOf(impl)}, repetition ${rep + 1}: ${f.errors[0]}`);
         log(
-          `  [${rep + 1}/${counts.reps}] ${LABELS[impl].padEnd(26)} seq ${num(f.seqMedianMs, 2)} ms, ${num(f.throughputRps, 0)} runs/s, ` +
+          `  [${rep + 1}/${counts.reps}] ${labelOf(impl).padEnd(26)} seq ${num(f.seqMedianMs, 2)} ms, ${num(f.throughputRps, 0)} runs/s, ` +
             `cpu ${num(f.cpuMsPerRun, 2)} ms/run, first delta ${num(f.firstDeltaMs, 2)} ms${f.correct ? "" : `, WRONG: ${f.errors[0]}`}`,
         );
       } catch (error) {
         broken.add(impl);
-        results.failures.push(`${LABELS[impl]}: ${errorText(error)}`);
-        log(`  ${LABELS[impl]} failed: ${errorText(error)}`);
+        results.failures.push(`${labelOf(impl)}: ${errorText(error)}`);
+        log(`  ${labelOf(impl)} failed: ${errorText(error)}`);
       }
     }
   }
@@ -94,15 +106,15 @@ async function latencyScenario(results: BenchResults, endpoints: Endpoints, coun
         if (result.kind !== "latency") continue;
         const f = result.figures;
         results.latency[impl] = [...(results.latency[impl] ?? []), f];
-        if (!f.correct) results.failures.push(`${LABELS[impl]} at ${counts.latency.ms} ms, repetition ${rep + 1}: ${f.errors[0]}`);
+        if (!f.correct) results.failures.push(`${labelOf(impl)} at ${counts.latency.ms} ms, repetition ${rep + 1}: ${f.errors[0]}`);
         log(
-          `  [${rep + 1}/${counts.latency.reps}] ${LABELS[impl].padEnd(26)} seq ${num(f.seqMedianMs, 1)} ms, ${num(f.throughputRps, 0)} runs/s` +
+          `  [${rep + 1}/${counts.latency.reps}] ${labelOf(impl).padEnd(26)} seq ${num(f.seqMedianMs, 1)} ms, ${num(f.throughputRps, 0)} runs/s` +
             (f.correct ? "" : `, WRONG: ${f.errors[0]}`),
         );
       } catch (error) {
         broken.add(impl);
-        results.failures.push(`${LABELS[impl]} at ${counts.latency.ms} ms: ${errorText(error)}`);
-        log(`  ${LABELS[impl]} failed: ${errorText(error)}`);
+        results.failures.push(`${labelOf(impl)} at ${counts.latency.ms} ms: ${errorText(error)}`);
+        log(`  ${labelOf(impl)} failed: ${errorText(error)}`);
       }
     }
   }
@@ -147,6 +159,7 @@ async function main(): Promise<void> {
     }
     return;
   }
+  if (args.builds.length) return compareBuilds(args, results, endpoints, counts, server, started);
   try {
     log("Scenario research → write:");
     await scenario(results, endpoints, counts, args.only);
@@ -156,10 +169,10 @@ async function main(): Promise<void> {
         const result = await runTask({ kind: "transcript", impl, endpoints, counts });
         if (result.kind === "transcript") {
           results.transcript.push(result.figures);
-          log(`  ${LABELS[impl]}: ${result.figures.points.map((p) => `${p.messages} → ${num(p.medianMs, 2)} ms`).join(", ")}`);
+          log(`  ${labelOf(impl)}: ${result.figures.points.map((p) => `${p.messages} → ${num(p.medianMs, 2)} ms`).join(", ")}`);
         }
       } catch (error) {
-        results.failures.push(`transcript length, ${LABELS[impl]}: ${errorText(error)}`);
+        results.failures.push(`transcript length, ${labelOf(impl)}: ${errorText(error)}`);
       }
     }
     if (args.only.includes("baton")) {
@@ -231,6 +244,39 @@ async function main(): Promise<void> {
     writeFileSync(out, report);
     writeFileSync(out.replace(/\.md$/, ".json"), `${JSON.stringify(results, null, 2)}\n`);
     log(`\nWrote ${out}`);
+  }
+}
+
+/** --build: the scenario at 0 ms and at the latency setting only, then the comparison report. */
+async function compareBuilds(
+  args: Args,
+  results: BenchResults,
+  endpoints: Endpoints,
+  counts: Counts,
+  server: { close(): Promise<void> },
+  started: number,
+): Promise<void> {
+  try {
+    log("Scenario research → write:");
+    await scenario(results, endpoints, counts, args.only);
+  } finally {
+    await server.close();
+  }
+  const slow = await startSimServerProcess({ latencyMs: counts.latency.ms });
+  log(`Scenario at ${counts.latency.ms} ms per model call (sim server pid ${slow.pid}):`);
+  try {
+    await latencyScenario(results, { openaiBaseURL: slow.openaiBaseURL, anthropicBaseURL: slow.anthropicBaseURL }, counts, args.only);
+  } finally {
+    await slow.close();
+  }
+  results.durationS = (performance.now() - started) / 1000;
+  const report = renderComparison(results);
+  process.stdout.write(`\n${report}`);
+  if (args.out && args.write) {
+    mkdirSync(dirname(args.out), { recursive: true });
+    writeFileSync(args.out, report);
+    writeFileSync(args.out.replace(/\.md$/, ".json"), `${JSON.stringify(results, null, 2)}\n`);
+    log(`\nWrote ${args.out}`);
   }
 }
 

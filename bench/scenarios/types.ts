@@ -36,7 +36,8 @@ export interface Implementation {
   close(): Promise<void>;
 }
 
-export type ImplementationKey = "raw" | "baton" | "openaiAgents" | "langgraph";
+/** `build:<label>`: baton's scenario from another checkout (`npm run bench -- --build <label>=<dir>`). */
+export type ImplementationKey = "raw" | "baton" | "openaiAgents" | "langgraph" | `build:${string}`;
 
 export type Factory = (endpoints: Endpoints, options?: ScenarioOptions) => Promise<Implementation>;
 
