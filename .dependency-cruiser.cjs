@@ -15,6 +15,7 @@
 const COMPOSITION_ROOT = [
   "^src/index\\.ts$",
   "^src/runner\\.ts$",
+  "^src/runnerSystem\\.ts$", // the Runner's actor system, services and MCP pool
   "^src/team\\.ts$",
   "^src/runStream\\.ts$",
   "^src/cli\\.ts$", // the `baton` bin entry, wiring like src/cli/

@@ -1,10 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { type Actor, type AnyActorLogic, type AnyActorRef, createActor } from "xstate";
-import type { McpPool } from "../actors/mcp/pool.js";
 import { RunObservers } from "../actors/observability/runObservers.js";
 import { ProviderRegistry, providerFactories } from "../actors/providers/registry.js";
-import { samplerOf } from "../actors/providers/sampling.js";
 import { providerService } from "../actors/providers/service.js";
 import { type Clock, systemClock } from "../actors/shared/clock.js";
 import { Leases } from "../actors/store/leases.js";
@@ -12,19 +9,18 @@ import { memoryStore } from "../actors/store/memory.js";
 import { IdleTeams } from "../actors/team/idleTeams.js";
 import { type TeamHost, TeamSession } from "../actors/team/session.js";
 import { address } from "../machines/addresses.js";
-import { type RunnerSystemEvent, runnerSystemMachine, shardOf } from "../machines/runner/system.js";
 import { DEFAULT_RETRY, type RetryOptions } from "./agent/retry.js";
 import { remoteCancel, remoteResume, remoteStream, remoteTeam } from "./engine/remote.js";
 import type { Engine, EngineJob, EngineWorkOptions, JobOutcome } from "./engine/types.js";
 import { BatonError } from "./errors.js";
 import type { RunEvent } from "./events.js";
-import type { McpServerSpec } from "./mcp/spec.js";
-import { type CheckedRun, checkRunInput, checkTrace } from "./options/checkRun.js";
+import { type CheckedRun, checkTrace } from "./options/checkRun.js";
 import { type CheckedTeam, checkLimit, checkTeamOptions, read } from "./options/checkTeam.js";
 import { describeValue, isPlainObject } from "./options/describe.js";
 import { checkRunnerOptions, type OutputOf, type RunnerOptions } from "./options/runnerOptions.js";
 import type { ResumeOptions, RunOptions, TeamOptions, TeamStartOptions } from "./options/types.js";
 import type { RunResult } from "./result.js";
+import { RunnerSystem } from "./runnerSystem.js";
 import { RunStream } from "./runStream.js";
 import { runtimeOf } from "./runtime.js";
 import { foldRecords } from "./store/fold.js";
@@ -34,11 +30,7 @@ import type { RunStore } from "./store/types.js";
 import { checkSnapshot } from "./team/snapshot.js";
 import { shapeOf, type TeamShape } from "./team/teamShape.js";
 import { type Team, teamOver } from "./team.js";
-import type { ToolEntry } from "./tools/toolEntry.js";
-
-/** Keys a run may give besides `team` when it runs a defined team. */
-const RUN_KEYS = new Set(["team", "input", "messages", "signal", "maxSteps", "maxHandoffs", "meta", "trace"]);
-const DEFINITION_NAME = /^[a-zA-Z0-9_.-]{1,64}$/;
+import { TeamDefinitions } from "./teamDefinitions.js";
 
 /**
  * Owns one actor system for its lifetime: teams (a supervisor and one actor per agent each),
@@ -51,17 +43,13 @@ export class Runner {
   /** Teams runner.run and runner.stream finished with, for the next run of the same shape. */
   readonly #idle = new IdleTeams();
   readonly #host: TeamHost;
-  #system: Actor<typeof runnerSystemMachine> | undefined;
-  #mcp: McpPool | undefined;
+  readonly #system: RunnerSystem;
   #closed = false;
   #teamCount = 0;
-  readonly #clock: Clock;
-  /** systemIds of the shared service actors started so far. */
-  readonly #services = new Set<string>();
   readonly #store: RunStore;
   readonly #leases: Leases;
-  /** Named team definitions (`define`), checked when defined. */
-  readonly #definitions = new Map<string, TeamOptions>();
+  /** Named team definitions (`define`). */
+  readonly #definitions = new TeamDefinitions();
   /** OpenTelemetry spans of every run, and the trace files runs and teams ask for. */
   readonly #observers = new RunObservers();
   readonly #engine: Engine | undefined;
@@ -76,16 +64,23 @@ export class Runner {
     const retry: RetryOptions = { ...DEFAULT_RETRY, ...(this.#options.retry ?? {}) };
     const clock: Clock = runtime.clock ?? systemClock;
     const newId = runtime.newId ?? randomUUID;
-    this.#clock = clock;
     this.#engine = this.#options.engine;
     this.#store = this.#options.store ?? this.#engine?.store ?? memoryStore();
     this.#leases = new Leases(this.#store, `${hostname()}:${process.pid}:${newId().slice(0, 8)}`, clock, this.#engine?.leaseTtlMs);
+    const system = new RunnerSystem({
+      options: this.#options,
+      clock,
+      providers: this.#providers,
+      observers: this.#observers,
+      checkOpen: () => this.#open(),
+    });
+    this.#system = system;
     this.#host = {
-      spawn: (logic, systemId, input) => this.#spawn(logic, systemId, input),
-      stop: (systemId) => this.#toShard({ type: "STOP", systemId }),
+      spawn: (logic, systemId, input) => system.spawn(logic, systemId, input),
+      stop: (systemId) => system.stop(systemId),
       provider: (name) => this.#providers.get(name),
-      providerService: (name) => this.#service(address.provider(name), providerService, { provider: this.#providers.get(name), clock }),
-      mcpTools: (specs, signal) => this.#mcpTools(specs, signal),
+      providerService: (name) => system.service(address.provider(name), providerService, { provider: this.#providers.get(name), clock }),
+      mcpTools: (specs, signal) => system.mcpTools(specs, signal),
       retry,
       clock,
       store: this.#store,
@@ -186,7 +181,7 @@ export class Runner {
   team<O extends TeamStartOptions>(options: O): Team<OutputOf<O>> {
     this.#open();
     if (this.#engine) return remoteTeam(this.#engine, options) as Team<OutputOf<O>>;
-    const resolved = this.#withDefinition(options);
+    const resolved = this.#definitions.resolve(options);
     const checked = checkTeamOptions(resolved);
     const from = read(resolved, "from");
     const restored = from === undefined ? undefined : checkSnapshot(from);
@@ -206,55 +201,12 @@ export class Runner {
    */
   define(name: string, options: TeamOptions): void {
     this.#open();
-    if (typeof name !== "string" || !DEFINITION_NAME.test(name)) {
-      throw new BatonError(
-        "INVALID_OPTIONS",
-        `A team definition's name must be 1–64 letters, digits, "_", "-" or "."; got ${describeValue(name)}.`,
-      );
-    }
-    if (isPlainObject(options) && read(options, "team") !== undefined) {
-      throw new BatonError("INVALID_OPTIONS", `The definition of "${name}" names another team; give its options instead.`);
-    }
-    checkTeamOptions(options);
-    this.#definitions.set(name, options);
-  }
-
-  /** Options with `team` resolved to the definition's options (plus the run's own input, messages, signal and limits). */
-  #withDefinition<O extends object>(options: O): O {
-    if (!isPlainObject(options)) return options;
-    const team = read(options, "team");
-    if (team === undefined) return options;
-    if (typeof team !== "string")
-      throw new BatonError("INVALID_OPTIONS", `team must be the name of a defined team; got ${describeValue(team)}.`);
-    const definition = this.#definitions.get(team);
-    if (!definition) {
-      const known = [...this.#definitions.keys()];
-      throw new BatonError(
-        "INVALID_OPTIONS",
-        `No team is defined as "${team}". Define it first: runner.define("${team}", { agents: [...] })${known.length ? `; defined: ${known.join(", ")}` : ""}.`,
-      );
-    }
-    const extra = Object.keys(options).filter((key) => !RUN_KEYS.has(key));
-    if (extra.length) {
-      throw new BatonError(
-        "INVALID_OPTIONS",
-        `A run of the defined team "${team}" takes only input, messages, signal, maxSteps and maxHandoffs; ${extra.join(", ")} belong in runner.define("${team}", …).`,
-      );
-    }
-    return { ...definition, ...options } as O;
+    this.#definitions.define(name, options);
   }
 
   #check(options: RunOptions): { run: CheckedRun; checked: CheckedTeam } {
     this.#open();
-    const resolved = this.#withDefinition(options);
-    const run = checkRunInput(resolved);
-    const checked = checkTeamOptions(resolved);
-    const team = isPlainObject(options) ? read(options, "team") : undefined;
-    if (typeof team === "string") run.origin = { ...run.origin, team };
-    if (read(resolved, "from") !== undefined) {
-      throw new BatonError("INVALID_OPTIONS", "`from` continues a long-lived team: use runner.team({ …, from: snapshot }).");
-    }
-    return { run, checked };
+    return this.#definitions.checkRun(options);
   }
 
   /** An idle team of the same shape, or a new one. */
@@ -299,55 +251,6 @@ export class Runner {
       if (kept) return;
     }
     await session.stop();
-  }
-
-  #spawn(logic: AnyActorLogic, systemId: string, input: unknown): AnyActorRef {
-    if (!this.#system) {
-      const inspect = this.#options.inspect;
-      // XState's delayed events (retry backoff, MCP timeouts) run on the Runner's clock.
-      const clock = {
-        setTimeout: (fn: () => void, ms: number) => this.#clock.setTimeout(fn, ms),
-        clearTimeout: (id: unknown) => this.#clock.clearTimeout(id),
-      };
-      this.#system = createActor(runnerSystemMachine, inspect ? { inspect, clock } : { clock });
-      this.#system.start();
-      this.#observers.attach(this.#system.system);
-    }
-    this.#toShard({ type: "SPAWN", logic, systemId, input });
-    const ref = this.#system.system.get(systemId);
-    if (!ref) throw new BatonError("INTERNAL", `Actor ${systemId} did not start.`);
-    return ref;
-  }
-
-  /** A shared service actor of this Runner, started the first time a team needs it. */
-  #service(systemId: string, logic: AnyActorLogic, input: unknown): string {
-    if (!this.#services.has(systemId)) {
-      this.#spawn(logic, systemId, input);
-      this.#services.add(systemId);
-    }
-    return systemId;
-  }
-
-  /** Straight to the shard that owns the actor: one message instead of two through the root. */
-  #toShard(event: RunnerSystemEvent): void {
-    this.#system?.getSnapshot().children[shardOf(event.systemId)]?.send(event);
-  }
-
-  async #mcpTools(specs: readonly McpServerSpec[], signal?: AbortSignal): Promise<ToolEntry[]> {
-    if (!this.#mcp) {
-      // Loaded on first use: runs without MCP servers never load the MCP SDK.
-      const { McpPool } = await import("../actors/mcp/pool.js");
-      this.#open();
-      this.#mcp ??= new McpPool({
-        ...(this.#options.mcp ?? {}),
-        ...(this.#options.mcpRegistry === undefined ? {} : { registry: this.#options.mcpRegistry }),
-        spawn: (logic, systemId, input) => this.#spawn(logic, systemId, input),
-        stopChild: (systemId) => this.#toShard({ type: "STOP", systemId }),
-        sample: samplerOf((name) => this.#providers.get(name)),
-        traceContext: (call) => this.#observers.traceContextFor(call),
-      });
-    }
-    return this.#mcp.ensure(specs, signal ? { signal } : {});
   }
 
   /**
@@ -418,7 +321,7 @@ export class Runner {
 
   /** State of each MCP server (`ready`, `reconnecting`, …), for health checks. */
   mcpStatus(): Record<string, string> {
-    return this.#mcp?.status() ?? {};
+    return this.#system.mcpStatus();
   }
 
   /** Stops every team, every MCP server and the actor system. Idempotent. */
@@ -433,8 +336,7 @@ export class Runner {
     this.#idle.drain(); // idle teams are in #sessions too: stopped below
     await Promise.all([...this.#sessions].map((session) => session.stop()));
     this.#observers.close();
-    await this.#mcp?.close();
-    this.#system?.stop();
+    await this.#system.close();
     await this.#providers.close();
   }
 }

@@ -4,30 +4,31 @@
  * waits for its end, and delivers events to the listeners. `Team` (public) and `runner.run`
  * both run on a session.
  */
-import { EventEmitter } from "eventemitter3";
 import type { ActorRefFrom, AnyActorLogic, AnyActorRef } from "xstate";
 import { address } from "../../machines/addresses.js";
-import type { AgentInfo, SupervisorInput } from "../../machines/team/context.js";
 import type { CheckpointEvent } from "../../machines/team/plan.js";
 import type { RunRequest } from "../../machines/team/protocol.js";
 import { supervisorMachine } from "../../machines/team/supervisor.js";
 import type { RetryOptions } from "../../src/agent/retry.js";
-import { BatonError, type ErrorData, listenerError, toErrorData } from "../../src/errors.js";
-import { RUN_EVENT_NAMES, type RunEvent, type RunEventListeners, type RunEventMap } from "../../src/events.js";
+import { BatonError, type ErrorData } from "../../src/errors.js";
+import type { RunEvent, RunEventListeners, RunEventMap } from "../../src/events.js";
 import type { McpServerSpec } from "../../src/mcp/spec.js";
 import type { CheckedRun } from "../../src/options/checkRun.js";
 import type { CheckedTeam } from "../../src/options/checkTeam.js";
 import type { Provider } from "../../src/providers/types.js";
 import type { RunResult } from "../../src/result.js";
-import { foldRecords, type RunCheckpoint } from "../../src/store/fold.js";
-import { checkDecisions } from "../../src/store/resume.js";
+import type { RunCheckpoint } from "../../src/store/fold.js";
 import type { RunStore } from "../../src/store/types.js";
 import { earlyEndEvents, emptyResult } from "../../src/team/earlyEnd.js";
 import { SNAPSHOT_VERSION, type TeamSnapshot } from "../../src/team/snapshot.js";
 import type { ToolEntry } from "../../src/tools/toolEntry.js";
 import type { Clock } from "../shared/clock.js";
 import type { Lease, Leases } from "../store/leases.js";
-import { spawnServices, toolsOf } from "./services.js";
+import { CheckpointWriter } from "./checkpointWriter.js";
+import { loadInterrupted, type Resume, type ResumeDecisions, resumeOf } from "./resumeRun.js";
+import { spawnServices } from "./services.js";
+import { SessionEvents } from "./sessionEvents.js";
+import { agentInfos, supervisorInput } from "./supervisorInput.js";
 import { account, newTotals, type Totals } from "./totals.js";
 
 /** What a session needs from its Runner. */
@@ -50,25 +51,6 @@ export interface TeamHost {
   forget(session: TeamSession): void;
 }
 
-/** What a resume brings to the session: the run's state, what the supervisor is told, the run's lease. */
-interface Resume {
-  state: RunCheckpoint;
-  request: NonNullable<RunRequest["resume"]>;
-  lease: Lease;
-}
-
-/** Decisions on the calls that wait for a person, and the signal of the resumed run. */
-export interface ResumeDecisions {
-  approve: string[];
-  reject: Array<{ id: string; message: string }>;
-  signal?: AbortSignal;
-}
-
-/** The event that ends a run. */
-function isLast(event: RunEvent): boolean {
-  return event.type === "run.finished" || event.type === "run.failed" || event.type === "run.interrupted";
-}
-
 /** `promise`, or a rejection as soon as `signal` aborts (its listener removed either way). */
 function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -83,7 +65,10 @@ export class TeamSession {
   readonly id: string;
   readonly checked: CheckedTeam;
   readonly #host: TeamHost;
-  readonly #emitter = new EventEmitter<RunEventListeners>();
+  readonly #events = new SessionEvents({
+    currentRunId: () => this.#current?.runId,
+    abortRun: (error) => this.#abortRun(error),
+  });
   readonly #stream: boolean;
   #supervisor: ActorRefFrom<typeof supervisorMachine> | undefined;
   #starting: Promise<void> | undefined;
@@ -94,10 +79,7 @@ export class TeamSession {
   /** A run cancelled by id before it reached the supervisor (runner.cancel): cancelled once it does. */
   #cancelled: string | undefined;
   #stopped = false;
-  /** Checkpoint writes still to commit (a store that commits later), in order. */
-  #writes: Promise<void> = Promise.resolve();
-  /** Why the run in flight could not be written down, if it could not. */
-  #writeError: ErrorData | undefined;
+  readonly #checkpoints: CheckpointWriter;
   #interrupted: string | undefined;
   /** Aborted when the team stops: a start still waiting for MCP servers gives up. */
   readonly #lifetime = new AbortController();
@@ -112,6 +94,7 @@ export class TeamSession {
     this.#stream = internal.stream;
     this.#restored = internal.restored;
     this.id = host.nextTeamId();
+    this.#checkpoints = new CheckpointWriter(host.store);
     // Resolve every provider now so a missing key or unknown provider fails before any call.
     for (const agent of checked.agents) host.provider(agent.model.provider);
     const restored = internal.restored;
@@ -123,15 +106,15 @@ export class TeamSession {
   }
 
   on<K extends keyof RunEventMap>(name: K, listener: RunEventListeners[K]): void {
-    this.#emitter.on(name, listener as never);
+    this.#events.on(name, listener);
   }
 
   once<K extends keyof RunEventMap>(name: K, listener: RunEventListeners[K]): void {
-    this.#emitter.once(name, listener as never);
+    this.#events.once(name, listener);
   }
 
   off<K extends keyof RunEventMap>(name: K, listener?: RunEventListeners[K]): void {
-    this.#emitter.off(name, listener as never);
+    this.#events.off(name, listener);
   }
 
   /** Called at the end of stop(), which waits for it. */
@@ -141,10 +124,7 @@ export class TeamSession {
 
   /** Every event of every run, in order. Returns a function that unsubscribes. */
   subscribe(listener: (event: RunEvent) => void): () => void {
-    for (const name of RUN_EVENT_NAMES) this.#emitter.on(name, listener as never);
-    return () => {
-      for (const name of RUN_EVENT_NAMES) this.#emitter.off(name, listener as never);
-    };
+    return this.#events.subscribe(listener);
   }
 
   /** Runs one task after the ones queued before it; `fresh`: as a new conversation. */
@@ -160,22 +140,12 @@ export class TeamSession {
     if (!this.#starting) {
       const signal = this.#lifetime.signal;
       this.#starting = (async () => {
-        const { checked } = this;
-        const agents: AgentInfo[] = [];
-        for (const agent of checked.agents) {
-          const output = agent.output ?? checked.output;
-          agents.push({
-            name: agent.name,
-            model: agent.model,
-            description: agent.description,
-            instructions: agent.instructions,
-            tools: await toolsOf(this.checked, agent, this.id, (specs) => this.#host.mcpTools(specs, signal)),
-            handoffs: agent.handoffs,
-            output: output?.spec,
-            filtered: (agent.handoffFilter ?? checked.handoffFilter) !== undefined,
-            providerService: this.#host.providerService(agent.model.provider),
-          });
-        }
+        const agents = await agentInfos(
+          this.checked,
+          this.id,
+          (specs) => this.#host.mcpTools(specs, signal),
+          (provider) => this.#host.providerService(provider),
+        );
         // Closed or stopped while MCP servers were connecting: start nothing.
         if (this.#stopped) throw new BatonError("CLOSED", `Team ${this.id} was stopped while it started.`);
         spawnServices(
@@ -187,35 +157,15 @@ export class TeamSession {
             this.#host.spawn(logic, systemId, input);
             this.#spawned.push(systemId);
           },
-          (event) => this.#deliver(event),
+          (event) => this.#events.deliver(event),
         );
-        const restored = this.#restored;
-        const active = restored && agents.some((a) => a.name === restored.active) ? restored.active : undefined;
-        const input: SupervisorInput = {
-          teamId: this.id,
-          agents,
-          start: checked.start,
-          instructions: checked.instructions,
-          policy: typeof checked.policy === "function" ? undefined : checked.policy,
-          policyFunction: typeof checked.policy === "function",
-          maxSteps: checked.maxSteps,
-          maxHandoffs: checked.maxHandoffs,
-          handoffMode: checked.handoffMode,
-          outputRetries: checked.outputRetries,
-          stream: this.#stream,
-          retry: this.#host.retry,
-          toolTimeoutMs: checked.toolTimeoutMs,
-          samplingModel: checked.samplingModel,
-          strictSettings: checked.strictSettings,
-          answers: this.#host.store.durable ? (this.#host.store.commitsLater ? "await" : "write") : undefined,
-          ...(restored ? { transcript: restored.transcript } : {}),
-          ...(active ? { active } : {}),
-        };
+        const { retry, store } = this.#host;
+        const input = supervisorInput(this.checked, this.id, agents, { stream: this.#stream, retry, store, restored: this.#restored });
         const supervisor = this.#host.spawn(supervisorMachine, address.team(this.id), input) as ActorRefFrom<typeof supervisorMachine>;
         this.#supervisor = supervisor;
         supervisor.on("*", (event) => {
           if (event.type === "checkpoint") this.#checkpoint(event as CheckpointEvent);
-          else this.#deliver(event as RunEvent);
+          else this.#events.deliver(event as RunEvent);
         });
       })();
     }
@@ -250,7 +200,7 @@ export class TeamSession {
       const settled = (settle: () => void) => {
         done();
         // Every record of the run is committed before the caller hears how it ended.
-        void this.#writes.then(settle, settle);
+        void this.#checkpoints.written().then(settle, settle);
       };
       const subscriptions = [
         supervisor.on("run.finished", (event) => {
@@ -267,7 +217,7 @@ export class TeamSession {
         supervisor.on("run.failed", (event) => {
           if (event.runId !== runId) return;
           account(this.#totals, event.partial);
-          const error = this.#writeError ?? event.error;
+          const error = this.#checkpoints.error ?? event.error;
           settled(() => reject(new BatonError(error.code, error.message, { details: error.details ?? {}, partial: event.partial })));
         }),
       ];
@@ -289,7 +239,7 @@ export class TeamSession {
         this.#current = undefined;
       };
       this.#current = { runId, cancel };
-      this.#writeError = undefined;
+      this.#checkpoints.startRun();
       signal?.addEventListener("abort", cancel, { once: true });
       const request: RunRequest = { type: "RUN", runId, input: run.input, at: this.#host.clock.now() };
       if (run.messages) request.messages = run.messages;
@@ -314,25 +264,20 @@ export class TeamSession {
    * write that fails ends the run: it must not go on unrecorded.
    */
   #checkpoint(event: CheckpointEvent): void {
-    const fail = (error: unknown) => {
-      const data: ErrorData = {
-        code: "STORE_ERROR",
-        message: `The run's store could not write a checkpoint: ${error instanceof Error ? error.message : String(error)}`,
-      };
-      this.#writeError ??= data;
-      if (this.#current?.runId === event.runId) this.#supervisor?.send({ type: "RUN.ABORT", error: data, at: this.#host.clock.now() });
-    };
-    const committed = () => {
-      if (event.ack) this.#supervisor?.send({ type: "CHECKPOINT.COMMITTED", agent: event.ack });
-    };
-    try {
-      const written = this.#host.store.append(event.runId, event.records);
-      if (written && typeof (written as Promise<void>).then === "function") {
-        this.#writes = this.#writes.then(() => written).then(committed, fail);
-      } else committed();
-    } catch (error) {
-      fail(error);
-    }
+    this.#checkpoints.write(
+      event,
+      () => {
+        if (event.ack) this.#supervisor?.send({ type: "CHECKPOINT.COMMITTED", agent: event.ack });
+      },
+      (error) => {
+        if (this.#current?.runId === event.runId) this.#abortRun(error);
+      },
+    );
+  }
+
+  /** Ends the run in flight with `error` (a listener that threw, a checkpoint that could not be written). */
+  #abortRun(error: ErrorData): void {
+    this.#supervisor?.send({ type: "RUN.ABORT", error, at: this.#host.clock.now() });
   }
 
   /** Cancels the run `runId` of this team (runner.cancel): now if it runs, else as soon as it starts. */
@@ -344,22 +289,8 @@ export class TeamSession {
   /** Continues a run from its checkpoints on this team (runner.resume, team.resume). */
   resume(state: RunCheckpoint, decisions: ResumeDecisions, lease: Lease): Promise<RunResult<unknown>> {
     if (this.#stopped) return Promise.reject(new BatonError("CLOSED", `Team ${this.id} is stopped; create a new team to run more tasks.`));
-    const request: RunRequest["resume"] = {
-      run: state.run,
-      transcript: state.transcript,
-      active: state.active,
-      approved: decisions.approve,
-      rejected: decisions.reject,
-    };
-    if (state.pending) request.pending = state.pending;
-    const run: CheckedRun = {
-      input: state.run.input,
-      messages: undefined,
-      maxSteps: undefined,
-      maxHandoffs: undefined,
-      signal: decisions.signal,
-    };
-    const next = this.#queue.then(() => this.#runNow(run, false, { state, request, lease }));
+    const { run, resume } = resumeOf(state, decisions, lease);
+    const next = this.#queue.then(() => this.#runNow(run, false, resume));
     this.#queue = next.catch(() => undefined);
     return next;
   }
@@ -368,50 +299,21 @@ export class TeamSession {
   async resumeInterrupted(options: unknown): Promise<RunResult<unknown>> {
     const runId = this.#interrupted;
     if (!runId) throw new BatonError("INVALID_OPTIONS", `Team ${this.id} has no interrupted run to resume.`);
-    const records = await this.#host.store.load(runId);
-    if (!records) throw new BatonError("RESUME_MISMATCH", `Run ${runId} is no longer in the store.`);
-    const state = foldRecords(records);
-    if (state.status === "finished") return state.result!;
-    const decisions = checkDecisions(options ?? {}, state);
-    const lease = await this.#host.leases.take(runId);
-    if (!lease) throw new BatonError("RESUME_MISMATCH", `Run ${runId} is running elsewhere.`);
+    const loaded = await loadInterrupted(this.#host.store, this.#host.leases, runId, options);
+    if ("finished" in loaded) return loaded.finished;
     this.#interrupted = undefined;
-    return this.resume(state, decisions, lease);
+    return this.resume(loaded.state, loaded.decisions, loaded.lease);
   }
 
   /** A run that ends before the team could take it (cancelled, closed): the same events and error as one that ends later. */
   #settleEarly(runId: string, run: CheckedRun, error: ErrorData): Promise<never> {
     const partial = this.#emptyResult(runId, run, error.message);
-    for (const event of earlyEndEvents(this.checked, this.id, runId, run, error, partial)) this.#deliver(event);
+    for (const event of earlyEndEvents(this.checked, this.id, runId, run, error, partial)) this.#events.deliver(event);
     return Promise.reject(new BatonError(error.code, error.message, { partial }));
   }
 
   #emptyResult(runId: string, run: CheckedRun, reason: string): RunResult<unknown> {
     return emptyResult(this.checked, runId, run, this.#host.clock.now(), reason);
-  }
-
-  /**
-   * The one delivery point of the team's events. A listener that throws during a run ends that
-   * run with LISTENER_ERROR and the partial result; on the run's last event there is no run
-   * left to fail, so the error is rethrown outside (like any EventEmitter listener's).
-   */
-  #deliver(event: RunEvent): void {
-    // What agents winding down still report after their run ended goes nowhere: listeners hear
-    // a run's events up to its last one, never after it.
-    if (event.type !== "run.started" && this.#current?.runId !== event.runId && !isLast(event)) return;
-    try {
-      this.#emitter.emit(event.type, event as never);
-    } catch (error) {
-      const current = this.#current;
-      const last = isLast(event);
-      if (last || !current || current.runId !== event.runId) {
-        queueMicrotask(() => {
-          throw error;
-        });
-        return;
-      }
-      this.#supervisor?.send({ type: "RUN.ABORT", error: toErrorData(listenerError(event.type, error)), at: this.#host.clock.now() });
-    }
   }
 
   /** Versioned JSON of the conversation so far: transcript, active agent, counters, usage. */
@@ -448,7 +350,7 @@ export class TeamSession {
     for (const systemId of this.#spawned) this.#host.stop(systemId);
     this.endSessions();
     this.#host.forget(this);
-    this.#emitter.removeAllListeners();
+    this.#events.removeAllListeners();
     await Promise.all(this.#onStop.map((fn) => fn().catch(() => undefined)));
   }
 }
