@@ -159,7 +159,7 @@ export class Runner {
       return this.#resumeHere(job.runId, { ...decisions, signal }, push, job.teamKey !== undefined);
     }
     const options: Record<string, unknown> = { team: job.team, input: job.input, signal };
-    for (const key of ["messages", "maxSteps", "maxHandoffs"] as const) if (job[key] !== undefined) options[key] = job[key];
+    for (const key of ["messages", "maxSteps", "maxHandoffs", "meta"] as const) if (job[key] !== undefined) options[key] = job[key];
     const { run, checked } = this.#check(options as unknown as RunOptions);
     run.runId = job.runId;
     if (job.kind === "turn") {

@@ -5,8 +5,9 @@ import { summaryOf } from "./summary.js";
 /**
  * Checkpoints in this process's memory: the default store. Interrupted runs resume in the same
  * process; nothing survives it (`durable: false`, so runs skip the extra answer checkpoint).
- * The last `maxRuns` finished runs (default 100; oldest dropped first) are kept, so resuming one
- * returns its result; runs in flight or interrupted are never dropped.
+ * The last `maxRuns` finished runs (default 100; oldest dropped first) are kept, as their start
+ * and their end record only, so resuming one returns its result; runs in flight or interrupted
+ * are never dropped and keep every record.
  */
 export function memoryStore(options: { maxRuns?: number } = {}): RunStore {
   const maxRuns = options.maxRuns ?? 100;
@@ -29,6 +30,17 @@ export function memoryStore(options: { maxRuns?: number } = {}): RunStore {
             }
           }
         }
+      }
+      const last = records.at(-1);
+      if (last?.kind === "finished" || last?.kind === "failed") {
+        // An ended run keeps its start and its end: all a later load needs (resume returns the
+        // result; the id stays known). Dropping the step records and the starting transcript at
+        // once keeps them young garbage instead of promoting every run's records to the old
+        // generation, which cost the default store several percent of a short run's CPU.
+        const start = list[0] ?? records[0];
+        const kept = start?.kind === "started" ? [{ ...start, messages: [], transcript: [] }, last] : [last];
+        runs.set(runId, kept);
+        return;
       }
       list.push(...records);
     },

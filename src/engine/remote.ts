@@ -18,7 +18,7 @@ import { checkSnapshot, SNAPSHOT_VERSION, type TeamSnapshot } from "../team/snap
 import { type Team, teamOver } from "../team.js";
 import type { Engine, EngineJob } from "./types.js";
 
-const REMOTE_RUN_KEYS = new Set(["team", "input", "messages", "signal", "maxSteps", "maxHandoffs"]);
+const REMOTE_RUN_KEYS = new Set(["team", "input", "messages", "signal", "maxSteps", "maxHandoffs", "meta"]);
 
 /** The team name of options for a remote run: a defined team, since functions do not travel. */
 function teamName(options: unknown, what: string): string {
@@ -33,7 +33,7 @@ function teamName(options: unknown, what: string): string {
   if (extra.length) {
     throw new BatonError(
       "INVALID_OPTIONS",
-      `With an engine, a run takes only team, input, messages, signal, maxSteps and maxHandoffs; ${extra.join(", ")} belong in the workers' define("${team}", …).`,
+      `With an engine, a run takes only team, input, messages, signal, maxSteps, maxHandoffs and meta; ${extra.join(", ")} belong in the workers' define("${team}", …).`,
     );
   }
   return team;
@@ -44,6 +44,7 @@ function jobOf(kind: EngineJob["kind"], runId: string, team: string, run: Checke
   if (run.messages) job.messages = run.messages;
   if (run.maxSteps !== undefined) job.maxSteps = run.maxSteps;
   if (run.maxHandoffs !== undefined) job.maxHandoffs = run.maxHandoffs;
+  if (run.origin?.meta) job.meta = run.origin.meta;
   return job;
 }
 

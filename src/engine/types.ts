@@ -19,6 +19,8 @@ export interface EngineJob {
   messages?: Message[];
   maxSteps?: number;
   maxHandoffs?: number;
+  /** The run's `meta` (plain JSON), kept with its checkpoints by the worker that runs it. */
+  meta?: Record<string, unknown>;
   /** Decisions of a resume. */
   approve?: string[];
   reject?: Array<{ id: string; message: string }>;

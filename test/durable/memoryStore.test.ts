@@ -32,4 +32,20 @@ describe("memoryStore", () => {
       await runner.close();
     }
   });
+
+  it("keeps an ended run as its start and its end record: resume still returns its result", async () => {
+    const store = memoryStore();
+    const runner = new Runner({ store, providers: { sim: { scripts: { plain: () => ({ text: "done" }) } } } });
+    try {
+      const result = await runner.run({ input: "go", model: "sim/plain", messages: [{ role: "user", content: "earlier" }] });
+      const records = (await store.load(result.runId))!;
+      expect(records.map((r) => r.kind)).toEqual(["started", "finished"]);
+      expect(records[0]).toMatchObject({ runId: result.runId, messages: [], transcript: [] });
+      expect(await runner.resume(result.runId)).toEqual(result);
+      await expect(runner.cancel(result.runId)).resolves.toBeUndefined();
+      expect(await runner.unfinishedRuns()).toEqual([]);
+    } finally {
+      await runner.close();
+    }
+  });
 });

@@ -70,6 +70,8 @@ describe("redis engine", () => {
   it("with an engine, inline agents are a clear error: the code lives in the workers", () => {
     const client = newClient();
     expect(() => client.stream({ model: "sim/a", input: "x" } as never)).toThrow(/names a team the workers define/);
+    // A trace file would be written where the run happens: the workers' define() asks for it.
+    expect(() => client.stream({ team: "research", input: "x", trace: "run.jsonl" })).toThrow(/trace belong in the workers' define/);
   });
 
   it("cancel reaches the worker that holds the run; an unknown run id is a clear error", async () => {
@@ -119,9 +121,12 @@ describe("redis engine", () => {
     expect(types.at(-1)).toBe("run.finished");
   });
 
-  it("a rejected call: the model reads the refusal", async () => {
+  it("a rejected call: the model reads the refusal; the run's meta travels to the worker and is kept with its checkpoints", async () => {
     const client = newClient();
-    const first = await client.run({ team: "shop", input: "buy" });
+    const meta = { ticket: "T-7", tags: ["vip"], attempt: 1 };
+    const first = await client.run({ team: "shop", input: "buy", meta });
+    const waiting = (await newClient().unfinishedRuns()).find((r) => r.runId === first.runId);
+    expect(waiting).toMatchObject({ status: "interrupted", team: "shop", meta });
     const done = await client.resume(first.runId, { reject: [{ id: first.interruptions![0]!.id, message: "not this vendor" }] });
     expect(done.finalOutput).toBe("done: Rejected by a person: not this vendor");
   });
