@@ -8,7 +8,8 @@
  * --durable (only the durable-runs section: checkpoint cost and store overhead, printed),
  * --reuse (only idle-team reuse against a new team per run, printed),
  * --build <label>=<dir> (repeatable: baton from another checkout beside this one, paired; only the
- * scenario at 0 ms and at 50 ms is measured, and the report gives each build's ratio per repetition).
+ * scenario at 0 ms and at 50 ms is measured, and the report gives each build's ratio per repetition),
+ * --in-process (with --build: every build in this one process instead, alternating blocks; bench/inProcess.ts).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -16,11 +17,12 @@ import { fileURLToPath } from "node:url";
 import { renderComparison } from "./compare.js";
 import { type Counts, FULL, QUICK } from "./counts.js";
 import { durableSection, measureDurable } from "./durable.js";
+import { IN_PROCESS_FULL, IN_PROCESS_QUICK, measureInProcess } from "./inProcess.js";
 import { machineLine } from "./machine.js";
 import { renderReport } from "./report.js";
 import type { BenchResults } from "./results.js";
 import { measureReuse, reuseSection } from "./reuse.js";
-import { addBuilds, IMPLEMENTATIONS, labelOf } from "./scenarios/index.js";
+import { addBuilds, IMPLEMENTATIONS, isBuild, labelOf } from "./scenarios/index.js";
 import type { Endpoints, ImplementationKey } from "./scenarios/types.js";
 import { startSimServerProcess } from "./simServer.js";
 import { runTask } from "./workers.js";
@@ -36,10 +38,21 @@ interface Args {
   reuse: boolean;
   /** `label=dir` of other baton checkouts to measure beside this one. */
   builds: string[];
+  /** With builds: one process, alternating blocks, instead of a fresh process per repetition. */
+  inProcess: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, out: undefined, write: true, only: [...IMPLEMENTATIONS], durable: false, reuse: false, builds: [] };
+  const args: Args = {
+    quick: false,
+    out: undefined,
+    write: true,
+    only: [...IMPLEMENTATIONS],
+    durable: false,
+    reuse: false,
+    builds: [],
+    inProcess: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--quick") args.quick = true;
@@ -48,13 +61,15 @@ function parseArgs(argv: string[]): Args {
     else if (arg === "--reuse") args.reuse = true;
     else if (arg === "--out") args.out = argv[++i];
     else if (arg === "--build") args.builds.push(argv[++i] ?? "");
+    else if (arg === "--in-process") args.inProcess = true;
     else if (arg === "--only")
       args.only = (argv[++i] ?? "").split(",").filter((k): k is ImplementationKey => IMPLEMENTATIONS.includes(k as ImplementationKey));
     else
       throw new Error(
-        `Unknown option ${arg}. Options: --quick, --durable, --reuse, --build <label>=<dir>, --out <file.md>, --no-write, --only <${IMPLEMENTATIONS.join(",")}>`,
+        `Unknown option ${arg}. Options: --quick, --durable, --reuse, --build <label>=<dir>, --in-process, --out <file.md>, --no-write, --only <${IMPLEMENTATIONS.join(",")}>`,
       );
   }
+  if (args.inProcess && !args.builds.length) throw new Error("--in-process compares builds: give at least one --build <label>=<dir>");
   if (args.builds.length) {
     const added = addBuilds(args.builds);
     // Each build right after this checkout's baton, so the paired runs are neighbours.
@@ -154,6 +169,17 @@ async function main(): Promise<void> {
     try {
       log("Durable runs:");
       process.stdout.write(`\n${durableSection(await measureDurable(endpoints, args.quick, log))}\n`);
+    } finally {
+      await server.close();
+    }
+    return;
+  }
+  if (args.inProcess) {
+    try {
+      log("Builds in one process:");
+      const keys = args.only.filter((k) => k === "baton" || isBuild(k));
+      const section = await measureInProcess(keys, endpoints, args.quick ? IN_PROCESS_QUICK : IN_PROCESS_FULL, log);
+      process.stdout.write(`\n${section}\n`);
     } finally {
       await server.close();
     }

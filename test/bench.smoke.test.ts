@@ -17,7 +17,9 @@ import { renderReport } from "../bench/report.js";
 import type { BenchResults } from "../bench/results.js";
 import { measureIdleTeams, measureTranscripts } from "../bench/scale.js";
 import { EXPECTED_ANSWER, RESEARCH_MODEL, SERVER_SCRIPTS, WRITER_MODEL } from "../bench/scenario.js";
-import { IMPLEMENTATIONS, loadFactory } from "../bench/scenarios/index.js";
+import { renderComparison } from "../bench/compare.js";
+import { IN_PROCESS_QUICK, measureInProcess } from "../bench/inProcess.js";
+import { addBuilds, IMPLEMENTATIONS, loadFactory } from "../bench/scenarios/index.js";
 import { type SimServerProcess, startSimServerProcess } from "../bench/simServer.js";
 import { startSimServer } from "../src/sim/index.js";
 
@@ -55,6 +57,40 @@ describe("benchmark smoke", () => {
       }
     }, 30_000);
   }
+
+  it("--build: another checkout (here this one) is measured beside baton, in one process and in the comparison report", async () => {
+    expect(() => addBuilds(["nowhere=/nonexistent"])).toThrow(/--build wants <label>=<dir/);
+    expect(() => addBuilds(["/no-label"])).toThrow(/--build wants/);
+    const [key] = addBuilds([`self=${process.cwd()}`]);
+    expect(key).toBe("build:self");
+    const lines: string[] = [];
+    const section = await measureInProcess(["baton", key!], server, IN_PROCESS_QUICK, (line) => lines.push(line));
+    expect(section).toMatch(/\| figure \| \(b\) baton \| \(b\) baton, self \|/);
+    expect(section).toMatch(/sequential, CPU per run \(ms\) \| [0-9.]+ \| [0-9.]+ \(this checkout ×[0-9.]+\)/);
+    expect(lines.at(-1)).toBe(`  block ${IN_PROCESS_QUICK.blocks}/${IN_PROCESS_QUICK.blocks}`);
+    const build = await (await loadFactory(key!))(server);
+    try {
+      const measured = await measureImplementation(build, TINY);
+      expect(measured.correct).toBe(true);
+      const results = {
+        date: "2026-01-01",
+        machine: "test",
+        quick: true,
+        counts: QUICK,
+        scenario: { baton: figures.baton ?? [measured], [key!]: [measured] },
+        latency: {},
+        failures: [],
+        transcript: [],
+        teams: [],
+        durationS: 1,
+      } as BenchResults;
+      const report = renderComparison(results);
+      expect(report).toContain("### This checkout over (b) baton, self");
+      expect(report).toMatch(/\| \(b\) baton, self \| [0-9.]+/);
+    } finally {
+      await build.close();
+    }
+  }, 60_000);
 
   it("every implementation makes the researcher's two calls over Chat Completions and the writer's over Messages", async () => {
     const server = await startSimServer({ scripts: SERVER_SCRIPTS });
