@@ -7,9 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InspectionEvent } from "xstate";
+import { renderComparison } from "../bench/compare.js";
 import { QUICK } from "../bench/counts.js";
 import type { Figures } from "../bench/figures.js";
 import { type MeasureCounts, measureImplementation } from "../bench/figures.js";
+import { IN_PROCESS_QUICK, measureInProcess } from "../bench/inProcess.js";
 import { type LatencyFigures, measureAtLatency } from "../bench/latency.js";
 import { measureMcp } from "../bench/mcp.js";
 import { countMessages, type MessageFigures, measureMessages } from "../bench/messages.js";
@@ -17,8 +19,6 @@ import { renderReport } from "../bench/report.js";
 import type { BenchResults } from "../bench/results.js";
 import { measureIdleTeams, measureTranscripts } from "../bench/scale.js";
 import { EXPECTED_ANSWER, RESEARCH_MODEL, SERVER_SCRIPTS, WRITER_MODEL } from "../bench/scenario.js";
-import { renderComparison } from "../bench/compare.js";
-import { IN_PROCESS_QUICK, measureInProcess } from "../bench/inProcess.js";
 import { addBuilds, IMPLEMENTATIONS, loadFactory } from "../bench/scenarios/index.js";
 import { type SimServerProcess, startSimServerProcess } from "../bench/simServer.js";
 import { startSimServer } from "../src/sim/index.js";
