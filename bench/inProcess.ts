@@ -94,14 +94,14 @@ export async function measureInProcess(
         if (i === 0) return value;
         // Ratio per block against this checkout's same block, then the median: paired.
         const ratios = s[key].map((v, b) => base[b]! / v);
-        return `${value} (this checkout ×${median(ratios).toFixed(3)})`;
+        return `${value} (first ×${median(ratios).toFixed(3)})`;
       });
       return `| ${label.replace("N", String(counts.concurrency))} | ${cells.join(" | ")} |`;
     });
     return [
       `In one process, ${counts.blocks} blocks per build, the builds in every order in turn (${counts.perBlock} sequential runs, ${counts.concurrency} in flight, ` +
-        `${counts.streamed} streamed) after ${counts.warmup} warm-up runs each; cells are medians over blocks, and "this checkout ×" is ` +
-        "the median over blocks of this checkout's figure divided by the build's in the same block.",
+        `${counts.streamed} streamed) after ${counts.warmup} warm-up runs each; cells are medians over blocks, and "first ×" is ` +
+        "the median over blocks of the first column's figure divided by the build's in the same block (above 1: the build is faster).",
       "",
       header,
       rule,

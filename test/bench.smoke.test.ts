@@ -66,7 +66,7 @@ describe("benchmark smoke", () => {
     const lines: string[] = [];
     const section = await measureInProcess(["baton", key!], server, IN_PROCESS_QUICK, (line) => lines.push(line));
     expect(section).toMatch(/\| figure \| \(b\) baton \| \(b\) baton, self \|/);
-    expect(section).toMatch(/sequential, CPU per run \(ms\) \| [0-9.]+ \| [0-9.]+ \(this checkout ×[0-9.]+\)/);
+    expect(section).toMatch(/sequential, CPU per run \(ms\) \| [0-9.]+ \| [0-9.]+ \(first ×[0-9.]+\)/);
     expect(lines.at(-1)).toBe(`  block ${IN_PROCESS_QUICK.blocks}/${IN_PROCESS_QUICK.blocks}`);
     const build = await (await loadFactory(key!))(server);
     try {
